@@ -1,0 +1,268 @@
+"""One realistic example of every message, for the AsyncAPI document and for tests.
+
+The examples tell one story: Ada visits the Acme website, the Welcome Bot greets her, hands her
+over to Bob from billing, she rates the chat and a ticket is created. Values are fixed, so the
+generated document is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import TypedDict, TypeVar
+
+from parley_contracts import chatbot, gateway, notifications, routing, tickets
+from parley_contracts.base import Message
+from parley_contracts.common import Attachment, Participant, ParticipantRole, VisitorInfo
+from parley_contracts.envelope import CloudEvent
+from parley_contracts.names import Service, source_for
+from parley_contracts.registry import owner_of
+
+M = TypeVar("M", bound=Message)
+
+AT = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
+CONVERSATION = "c-01JPB4TZ6Q"
+CHANNEL = "website-support"
+ADA = VisitorInfo(
+    visitor_id="v-7f3a9c",
+    customer_id="acme-customer-4711",
+    name="Ada Lovelace",
+    email="ada@example.com",
+    language="en-GB",
+    country="GB",
+    page_url="https://www.example.com/pricing",
+)
+VISITOR = Participant(id=ADA.visitor_id, role=ParticipantRole.VISITOR, display_name=ADA.name)
+BOB = Participant(id="a-bob", role=ParticipantRole.AGENT, display_name="Bob")
+BOT = Participant(id="welcome-bot", role=ParticipantRole.BOT, display_name="Welcome Bot")
+CONTACT = tickets.Contact(customer_id=ADA.customer_id, name=ADA.name, email=ADA.email)
+DECISION = routing.RoutingDecision(
+    rule="expertise",
+    explanation="Bob has the 'billing' expertise and 1 of 3 chats; Cleo is at capacity.",
+    candidates=(
+        routing.CandidateVerdict(
+            agent_id="a-bob", eligible=True, reasons=("expertise",), score=2.0
+        ),
+        routing.CandidateVerdict(agent_id="a-cleo", eligible=False, reasons=("at capacity: 3/3",)),
+    ),
+)
+TRANSCRIPT = gateway.TranscriptV1(
+    conversation_id=CONVERSATION,
+    channel_id=CHANNEL,
+    visitor=ADA,
+    started_at=AT,
+    ended_at=AT + timedelta(minutes=7),
+    messages=(
+        gateway.TranscriptEntry(
+            sequence=3, message_id="m-3", author=VISITOR, posted_at=AT, text="Hi! Invoice help?"
+        ),
+    ),
+)
+
+
+class _Ids(TypedDict):
+    conversation_id: str
+    channel_id: str
+
+
+_ids = _Ids(conversation_id=CONVERSATION, channel_id=CHANNEL)
+
+_EXAMPLES: tuple[Message, ...] = (
+    gateway.ConversationStartedV1(
+        **_ids,
+        sequence=1,
+        initiated_by=ParticipantRole.VISITOR,
+        visitor=ADA,
+        chatbot_script_id="welcome-bot",
+    ),
+    gateway.ConversationRequestedV1(
+        **_ids,
+        sequence=2,
+        visitor=ADA,
+        language="en",
+        required_expertise=("billing",),
+        previous_agent_id="a-bob",
+    ),
+    gateway.MessagePostedV1(
+        **_ids,
+        sequence=3,
+        message_id="m-3",
+        client_message_id="cm-5b1e",
+        author=VISITOR,
+        text="Hi! I need help with an invoice.",
+        attachments=(
+            Attachment(
+                attachment_id="att-1",
+                file_name="invoice.pdf",
+                content_type="application/pdf",
+                size_bytes=48213,
+                url="https://chat.example.com/attachments/att-1",
+            ),
+        ),
+    ),
+    gateway.ParticipantJoinedV1(
+        **_ids, sequence=7, participant=BOB, reason=gateway.JoinReason.ASSIGNED
+    ),
+    gateway.ParticipantLeftV1(**_ids, sequence=8, participant=BOT, reason=gateway.LeaveReason.LEFT),
+    gateway.ConversationStatusChangedV1(
+        **_ids,
+        sequence=9,
+        status=gateway.ConversationStatus.LOOKING_FOR_HELP,
+        previous_status=gateway.ConversationStatus.IN_PROGRESS,
+        changed_by=BOB,
+        expertise=("billing",),
+    ),
+    gateway.ConversationEndedV1(
+        **_ids,
+        sequence=12,
+        started_at=AT,
+        ended_at=AT + timedelta(minutes=7),
+        duration_seconds=420.0,
+        outcome=gateway.ConversationOutcome.SUCCESS,
+        ended_by=gateway.EndedBy.VISITOR,
+        visitor=ADA,
+        agent_ids=("a-bob",),
+        chatbot_script_id="welcome-bot",
+        tags=("invoice",),
+        time_to_answer_seconds=14.5,
+        message_count=9,
+    ),
+    gateway.ConversationRatedV1(
+        **_ids,
+        sequence=13,
+        rating=gateway.Rating.OKAY,
+        comment="Quick, but I had to repeat it.",
+        agent_ids=("a-bob",),
+    ),
+    gateway.TypingChangedV1(**_ids, participant=BOB, typing=True),
+    gateway.OperatorPresenceChangedV1(
+        agent_id="a-bob",
+        display_name="Bob",
+        availability=gateway.OperatorAvailability.ONLINE,
+        previous_availability=gateway.OperatorAvailability.OFFLINE,
+        reason=gateway.PresenceReason.MANUAL,
+    ),
+    gateway.PostBotMessageV1(
+        conversation_id=CONVERSATION,
+        bot=BOT,
+        client_message_id="welcome-bot:step-1",
+        text="Hello! What can I do for you?",
+        choices=(
+            gateway.MessageChoice(id="billing", label="A question about billing"),
+            gateway.MessageChoice(id="docs", label="Read the docs", url="https://example.com/doc"),
+        ),
+    ),
+    gateway.GetTranscriptV1(conversation_id=CONVERSATION),
+    TRANSCRIPT,
+    routing.ConversationAssignedV1(
+        **_ids,
+        agent_id="a-bob",
+        agent_display_name="Bob",
+        mode=routing.AssignmentMode.PUSH,
+        waited_seconds=12.0,
+        answer_by=AT + timedelta(seconds=60),
+        decision=DECISION,
+    ),
+    routing.AssignmentExpiredV1(**_ids, agent_id="a-cleo", attempt=1),
+    routing.QueuePositionChangedV1(**_ids, position=2, estimated_wait_seconds=90.0),
+    routing.NoOperatorFoundV1(
+        **_ids, reason=routing.NoOperatorReason.TIMED_OUT, waited_seconds=300.0
+    ),
+    chatbot.HandoffRequestedV1(
+        **_ids,
+        script_id="welcome-bot",
+        step_id="forward-billing",
+        visitor=ADA,
+        required_expertise=("billing",),
+        answers=(
+            chatbot.BotAnswer(
+                step_id="step-1",
+                question="What can I do for you?",
+                answer="A question about billing",
+            ),
+        ),
+    ),
+    tickets.CreateTicketV1(
+        **_ids,
+        title="Invoice question",
+        customer=CONTACT,
+        state=tickets.TicketState.CLOSED,
+        assignee_agent_id="a-bob",
+        labels=("invoice",),
+        requested_by=BOB,
+    ),
+    tickets.TicketCreatedV1(
+        **_ids,
+        ticket_id="t-9001",
+        number="20250314001",
+        title="Invoice question",
+        state=tickets.TicketState.CLOSED,
+        customer=CONTACT,
+        assignee_agent_id="a-bob",
+        labels=("invoice",),
+    ),
+    tickets.CreateLeadV1(
+        **_ids, title="Ada Lovelace: enterprise plan", contact=CONTACT, requested_by=BOT
+    ),
+    tickets.LeadCreatedV1(
+        lead_id="l-77",
+        title="Ada Lovelace: enterprise plan",
+        contact=CONTACT,
+        conversation_id=CONVERSATION,
+    ),
+    tickets.SearchTicketsV1(text="invoice", customer_id=ADA.customer_id),
+    tickets.TicketSearchResultsV1(
+        tickets=(
+            tickets.TicketSummary(
+                ticket_id="t-9001",
+                number="20250314001",
+                title="Invoice question",
+                state=tickets.TicketState.CLOSED,
+                customer_name=ADA.name,
+                updated_at=AT,
+            ),
+        )
+    ),
+    notifications.SendTranscriptV1(**_ids, email="ada@example.com", requested_by=VISITOR),
+    notifications.TranscriptEmailedV1(**_ids, mail_id="mail-31", email="ada@example.com"),
+    notifications.AgentNotificationCreatedV1(
+        notification_id="n-5",
+        agent_id="a-bob",
+        kind=notifications.AgentNotificationKind.MENTION,
+        title="Cleo mentioned you",
+        body="@Bob can you take this one?",
+        conversation_id=CONVERSATION,
+    ),
+)
+
+EXAMPLES: Mapping[type[Message], Message] = MappingProxyType({type(m): m for m in _EXAMPLES})
+"""One example instance per message model."""
+
+_SENDERS: Mapping[type[Message], Service] = {
+    gateway.PostBotMessageV1: Service.CHATBOT,
+    gateway.GetTranscriptV1: Service.TICKETS,
+    tickets.CreateTicketV1: Service.GATEWAY,
+    tickets.CreateLeadV1: Service.CHATBOT,
+    tickets.SearchTicketsV1: Service.GATEWAY,
+    notifications.SendTranscriptV1: Service.GATEWAY,
+}
+"""Who sends the example commands and queries; events and replies come from their owner."""
+
+
+def example_of(model: type[M]) -> M:
+    """The example instance of ``model``."""
+    example = EXAMPLES[model]
+    assert isinstance(example, model)
+    return example
+
+
+def example_event(model: type[M]) -> CloudEvent[M]:
+    """The example of ``model`` in an envelope with a fixed id and time."""
+    number = list(EXAMPLES).index(model) + 1
+    return CloudEvent.wrap(
+        example_of(model),
+        source=source_for(_SENDERS.get(model) or owner_of(model)),
+        id=f"01959400-3c00-7000-8000-{number:012d}",
+        time=AT,
+    )

@@ -1,0 +1,118 @@
+"""Consuming events: parse, skip duplicates, handle, then acknowledge, retry or dead-letter."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from faststream import AckPolicy
+from faststream.rabbit import RabbitBroker
+from faststream.rabbit.annotations import RabbitMessage
+
+from .inbox import Inbox
+from .topology import ATTEMPT_HEADER, REPUBLISHED_HEADER, ConsumerQueue, events_exchange
+
+log = structlog.get_logger(__name__)
+
+
+class PoisonMessage(ValueError):
+    """The message can never be handled (not a valid event): it goes to the dead-letter queue."""
+
+
+@dataclass(frozen=True)
+class IncomingEvent:
+    """What a consumer's parser returns: the typed event and its idempotency key parts."""
+
+    event: Any
+    source: str
+    id: str
+
+
+Parser = Callable[[bytes], IncomingEvent]
+Handler = Callable[[Any], Awaitable[None]]
+
+
+class Consumer:
+    """Runs one handler on one queue with the delivery guarantees of docs/architecture.md."""
+
+    def __init__(self, spec: ConsumerQueue, handler: Handler, parse: Parser, inbox: Inbox) -> None:
+        self.spec = spec
+        self._handler = handler
+        self._parse = parse
+        self._inbox = inbox
+        self._broker: RabbitBroker | None = None
+
+    def register(self, broker: RabbitBroker) -> None:
+        self._broker = broker
+        subscriber = broker.subscriber(
+            self.spec.as_faststream(),
+            exchange=events_exchange,
+            ack_policy=AckPolicy.MANUAL,
+            title=self.spec.name,
+        )
+        subscriber(self._on_message)
+
+    async def _on_message(self, msg: RabbitMessage) -> None:
+        raw = msg.raw_message
+        headers = dict(raw.headers or {})
+        attempt = int(str(headers.get(ATTEMPT_HEADER, 1)))
+        try:
+            incoming = self._parse(msg.body)
+        except Exception as exc:
+            log.error("message.poison", queue=self.spec.name, error=str(exc))
+            await msg.reject(requeue=False)
+            return
+        key = Inbox.key(self.spec.name, incoming.source, incoming.id)
+        possibly_duplicate = bool(raw.redelivered or attempt > 1 or headers.get(REPUBLISHED_HEADER))
+        if await self._inbox.seen(key, possibly_duplicate=possibly_duplicate):
+            log.info("message.duplicate_skipped", queue=self.spec.name, event_id=incoming.id)
+            await msg.ack()
+            return
+        try:
+            await self._handler(incoming.event)
+        except Exception as exc:
+            await self._after_failure(msg, headers, attempt, exc)
+            return
+        await self._inbox.record(key)
+        await msg.ack()
+
+    async def _after_failure(
+        self, msg: RabbitMessage, headers: dict[str, Any], attempt: int, exc: Exception
+    ) -> None:
+        if attempt >= self.spec.delivery_limit:
+            log.error(
+                "message.dead_lettered",
+                queue=self.spec.name,
+                attempt=attempt,
+                error=repr(exc),
+                exc_info=exc,
+            )
+            await msg.reject(requeue=False)
+            return
+        delay = self.spec.delay_before(attempt + 1)
+        log.warning(
+            "message.retry_scheduled",
+            queue=self.spec.name,
+            attempt=attempt,
+            delay_ms=delay,
+            error=repr(exc),
+        )
+        assert self._broker is not None
+        try:
+            await self._broker.publish(
+                msg.body,
+                queue=self.spec.wait_queue(delay),
+                headers={**headers, ATTEMPT_HEADER: attempt + 1},
+                message_id=msg.message_id,
+                content_type=msg.content_type,
+                persist=True,
+                mandatory=True,
+            )
+        except Exception:
+            # The wait queue is out of reach: let the broker redeliver (and count) instead.
+            log.exception("message.retry_publish_failed", queue=self.spec.name)
+            await msg.nack(requeue=True)
+            return
+        await msg.ack()

@@ -1,0 +1,98 @@
+"""The transactional outbox, without multi-document transactions.
+
+Events are stored inside the document whose change caused them, in the same single-document
+write (``_outbox.<event id>``), so the change and its events are saved or lost together on every
+MongoDB-protocol server. The relay publishes them, fast right after the write and by a periodic
+sweep for whatever the fast path could not deliver (broker away, process killed), then removes
+them. A broker outage delays events; it loses none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from opentelemetry import propagate
+
+from .publisher import OutgoingEvent
+
+OUTBOX_FIELD = "_outbox"
+PENDING_FIELD = "_outbox_pending"
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    """One stored event as the relay reads it back."""
+
+    collection: str
+    document_id: Any
+    event_id: str
+    routing_key: str
+    body: bytes
+    headers: Mapping[str, Any]
+    order: tuple[datetime, int]
+
+
+def outbox_fields(events: Sequence[OutgoingEvent], now: datetime | None = None) -> dict[str, Any]:
+    """The ``$set`` fields that store ``events`` in a document (dotted paths)."""
+    written_at = now or datetime.now(UTC)
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)  # the relay's publish continues the trace of the write
+    fields: dict[str, Any] = {PENDING_FIELD: True}
+    for position, event in enumerate(events):
+        fields[f"{OUTBOX_FIELD}.{event.id}"] = {
+            "type": event.type,
+            "body": event.to_json_bytes().decode(),
+            "headers": carrier,
+            "at": written_at,
+            "n": position,
+        }
+    return fields
+
+
+def with_events(
+    update: Mapping[str, Any], events: Sequence[OutgoingEvent], now: datetime | None = None
+) -> dict[str, Any]:
+    """Merge the outbox fields into a MongoDB update document."""
+    merged = {operator: dict(fields) for operator, fields in update.items()}
+    merged.setdefault("$set", {}).update(outbox_fields(events, now))
+    return merged
+
+
+def document_with_events(
+    document: Mapping[str, Any], events: Sequence[OutgoingEvent], now: datetime | None = None
+) -> dict[str, Any]:
+    """A new document carrying ``events`` in its outbox, for ``insert_one``."""
+    stored = dict(document)
+    outbox: dict[str, Any] = {}
+    for path, value in outbox_fields(events, now).items():
+        if path == PENDING_FIELD:
+            stored[PENDING_FIELD] = value
+        else:
+            outbox[path.split(".", 1)[1]] = value
+    stored[OUTBOX_FIELD] = outbox
+    return stored
+
+
+def pending_in(collection: str, document: Mapping[str, Any]) -> list[PendingEvent]:
+    """The events waiting in ``document``, oldest first."""
+    entries = document.get(OUTBOX_FIELD) or {}
+    pending = [
+        PendingEvent(
+            collection=collection,
+            document_id=document["_id"],
+            event_id=event_id,
+            routing_key=entry["type"],
+            body=entry["body"].encode(),
+            headers=entry.get("headers") or {},
+            order=(_aware(entry["at"]), int(entry.get("n", 0))),
+        )
+        for event_id, entry in entries.items()
+    ]
+    return sorted(pending, key=lambda event: event.order)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

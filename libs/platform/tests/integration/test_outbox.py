@@ -1,0 +1,76 @@
+"""The outbox: events written with their state change reach the broker, even across an outage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from parley_platform.messaging.outbox import document_with_events, pending_in, with_events
+from parley_platform.runtime import ServiceRuntime
+from parley_platform.settings import ServiceSettings
+
+from .conftest import Started, eventually, parse_probe, probe
+
+pytestmark = pytest.mark.integration
+
+
+def outbox_runtime(settings: ServiceSettings) -> tuple[ServiceRuntime, list[int]]:
+    runtime = ServiceRuntime(settings)
+    runtime.outbox("things")
+    handled: list[int] = []
+
+    async def handle(event: Any) -> None:
+        handled.append(event.data.n)
+
+    runtime.consume(runtime.queue("things", ["test.probe_emitted.v1"]), handle, parse_probe)
+    return runtime, handled
+
+
+async def test_events_written_with_a_change_are_published_and_removed(
+    settings: ServiceSettings, started: Started
+) -> None:
+    runtime, handled = outbox_runtime(settings)
+    await started(runtime)
+    first = document_with_events({"_id": "thing-1", "state": "new"}, [probe(1)])
+    await runtime.db.things.insert_one(first)
+    assert runtime.relay is not None
+    runtime.relay.notify(pending_in("things", first))
+    update = with_events({"$set": {"state": "changed"}}, [probe(2), probe(3)])
+    await runtime.db.things.update_one({"_id": "thing-1"}, update)
+    stored = await runtime.db.things.find_one({"_id": "thing-1"})
+    runtime.relay.notify(pending_in("things", stored))
+    await eventually(lambda: handled == [1, 2, 3])
+    stored = await runtime.db.things.find_one({"_id": "thing-1"})
+    assert stored["state"] == "changed" and stored["_outbox"] == {}
+
+
+async def test_events_left_behind_by_a_dead_process_are_swept_up(
+    settings: ServiceSettings, started: Started
+) -> None:
+    runtime, handled = outbox_runtime(settings)
+    await started(runtime)
+    # Written but never handed to the relay, as when a process dies right after its write.
+    await runtime.db.things.insert_one(document_with_events({"_id": "t"}, [probe(5), probe(6)]))
+    await eventually(lambda: handled == [5, 6], timeout_s=15)
+
+
+async def test_broker_outage_delays_outbox_events_but_loses_none(
+    settings: ServiceSettings, started: Started, rabbitmq: Any
+) -> None:
+    runtime, handled = outbox_runtime(settings)
+    await started(runtime)
+    assert runtime.relay is not None
+    rabbitmq.stop_app()
+    try:
+        for n in range(10):
+            document = document_with_events({"_id": f"d{n}"}, [probe(n)])
+            await runtime.db.things.insert_one(document)
+            runtime.relay.notify(pending_in("things", document))
+        await eventually(lambda: not runtime.relay.healthy)
+        assert (await runtime.readiness())["broker"] != "ok"
+    finally:
+        rabbitmq.start_app()
+    await eventually(lambda: sorted(handled) == list(range(10)), timeout_s=60)
+    assert await runtime.db.things.count_documents({"_outbox_pending": True}) <= 10
+    await eventually(lambda: runtime.relay.healthy)

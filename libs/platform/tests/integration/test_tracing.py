@@ -1,0 +1,49 @@
+"""One trace follows an event from publisher through the broker to a handler's database call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from parley_platform.runtime import ServiceRuntime
+from parley_platform.settings import ServiceSettings
+
+from .conftest import Started, eventually, parse_probe, probe
+
+pytestmark = pytest.mark.integration
+
+
+async def test_publish_consume_and_database_call_share_one_trace(
+    settings: ServiceSettings, started: Started
+) -> None:
+    runtime = ServiceRuntime(settings)
+    spans = InMemorySpanExporter()
+    provider: Any = trace.get_tracer_provider()
+    provider.add_span_processor(SimpleSpanProcessor(spans))
+    stored: list[int] = []
+
+    async def handle(event: Any) -> None:
+        await runtime.db.seen.insert_one({"n": event.data.n})
+        stored.append(event.data.n)
+
+    runtime.consume(runtime.queue("traced-db", ["test.probe_emitted.v1"]), handle, parse_probe)
+    await started(runtime)
+    with trace.get_tracer("test").start_as_current_span("use case") as root:
+        await runtime.publisher.publish(probe(9))
+    await eventually(lambda: stored == [9])
+    trace_id = root.get_span_context().trace_id
+    kinds = {
+        (
+            span.kind.name,
+            span.attributes.get("db.system") or span.attributes.get("messaging.system"),
+        )
+        for span in spans.get_finished_spans()
+        if span.context.trace_id == trace_id
+    }
+    assert ("PRODUCER", "rabbitmq") in kinds
+    assert ("CONSUMER", "rabbitmq") in kinds
+    assert ("CLIENT", "mongodb") in kinds

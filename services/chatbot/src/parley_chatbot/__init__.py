@@ -1,0 +1,4 @@
+"""Parley chatbot service.
+
+Runs scripted bots that greet, qualify and hand over to operators.
+"""

@@ -1,0 +1,18 @@
+"""Wiring of the gateway service: settings, adapters, use cases, entry points.
+
+Its features arrive with their issues; until then it runs the shared skeleton: broker and
+database connections, health and readiness, structured logs, traces, graceful shutdown.
+"""
+
+from __future__ import annotations
+
+from litestar import Litestar
+
+from parley_platform.runtime import ServiceRuntime
+
+from .settings import GatewaySettings
+
+
+def create_app(settings: GatewaySettings | None = None) -> Litestar:
+    settings = settings or GatewaySettings()
+    return ServiceRuntime(settings).asgi_app()

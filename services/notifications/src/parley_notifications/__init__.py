@@ -1,0 +1,4 @@
+"""Parley notifications service.
+
+Sends transcripts and notifications by mail and to agents' browsers.
+"""

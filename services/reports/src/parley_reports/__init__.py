@@ -1,0 +1,4 @@
+"""Parley reports service.
+
+Builds read models from events: sessions, ratings, operator statistics.
+"""

@@ -1,0 +1,29 @@
+"""The event journal in the reports database."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from ..domain.journal import JournalEntry
+
+
+class MongoEventJournal:
+    """Collection ``journal``: one document per event, keyed by ``source|id``."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self._collection = db["journal"]
+
+    async def ensure_indexes(self) -> None:
+        await self._collection.create_index([("type", 1), ("time", 1)])
+        await self._collection.create_index([("subject", 1), ("time", 1)])
+
+    async def append(self, entry: JournalEntry) -> bool:
+        try:
+            await self._collection.insert_one({"_id": entry.key, **asdict(entry)})
+        except DuplicateKeyError:
+            return False
+        return True

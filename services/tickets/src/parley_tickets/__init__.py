@@ -1,0 +1,4 @@
+"""Parley tickets service.
+
+Turns chats into tickets and leads.
+"""
