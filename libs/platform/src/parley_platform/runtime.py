@@ -58,6 +58,9 @@ class ServiceRuntime:
             logger=logging.getLogger("parley.broker"),
             log_level=logging.DEBUG,
             app_id=f"parley-{settings.service_name}",
+            # Handlers take the raw message from the context (see messaging.consumer): no
+            # per-message dependency injection, which would hop to a worker thread.
+            apply_types=False,
         )
         self.mongo = create_mongo_client(settings.mongodb_url, f"parley-{settings.service_name}")
         self.db = self.mongo[settings.database]

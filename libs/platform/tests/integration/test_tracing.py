@@ -8,6 +8,7 @@ import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 
 from parley_platform.runtime import ServiceRuntime
 from parley_platform.settings import ServiceSettings
@@ -32,7 +33,16 @@ async def test_publish_consume_and_database_call_share_one_trace(
 
     runtime.consume(runtime.queue("traced-db", ["test.probe_emitted.v1"]), handle, parse_probe)
     await started(runtime)
-    with trace.get_tracer("test").start_as_current_span("use case") as root:
+    # As when an upstream caller (a proxy, another service) sampled the trace: Parley records
+    # the spans of sampled traces even when it exports nothing of its own accord.
+    upstream = SpanContext(
+        trace_id=0x5EED_0000_0000_0000_0000_0000_0000_0001,
+        span_id=0x0000_0000_0000_0001,
+        is_remote=True,
+        trace_flags=TraceFlags(TraceFlags.SAMPLED),
+    )
+    sampled = trace.set_span_in_context(NonRecordingSpan(upstream))
+    with trace.get_tracer("test").start_as_current_span("use case", context=sampled) as root:
         await runtime.publisher.publish(probe(9))
     await eventually(lambda: stored == [9])
     trace_id = root.get_span_context().trace_id

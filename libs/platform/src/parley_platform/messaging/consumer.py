@@ -54,7 +54,12 @@ class Consumer:
         )
         subscriber(self._on_message)
 
-    async def _on_message(self, msg: RabbitMessage) -> None:
+    async def _on_message(self, _decoded: object) -> None:
+        # The broker runs without FastStream's argument injection (apply_types=False): resolving
+        # a typed message parameter costs a worker-thread hop per message. The message itself
+        # comes from FastStream's context; its raw body is parsed by the contract, not here.
+        assert self._broker is not None
+        msg: RabbitMessage = self._broker.context.get_local("message")
         raw = msg.raw_message
         headers = dict(raw.headers or {})
         attempt = int(str(headers.get(ATTEMPT_HEADER, 1)))

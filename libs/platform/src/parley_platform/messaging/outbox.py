@@ -20,6 +20,7 @@ from .publisher import OutgoingEvent
 
 OUTBOX_FIELD = "_outbox"
 PENDING_FIELD = "_outbox_pending"
+"""How many events wait in the document's outbox; the relay's sweep looks for it above 0."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def outbox_fields(events: Sequence[OutgoingEvent], now: datetime | None = None) 
     written_at = now or datetime.now(UTC)
     carrier: dict[str, str] = {}
     propagate.inject(carrier)  # the relay's publish continues the trace of the write
-    fields: dict[str, Any] = {PENDING_FIELD: True}
+    fields: dict[str, Any] = {}
     for position, event in enumerate(events):
         fields[f"{OUTBOX_FIELD}.{event.id}"] = {
             "type": event.type,
@@ -58,6 +59,7 @@ def with_events(
     """Merge the outbox fields into a MongoDB update document."""
     merged = {operator: dict(fields) for operator, fields in update.items()}
     merged.setdefault("$set", {}).update(outbox_fields(events, now))
+    merged.setdefault("$inc", {})[PENDING_FIELD] = len(events)
     return merged
 
 
@@ -66,13 +68,10 @@ def document_with_events(
 ) -> dict[str, Any]:
     """A new document carrying ``events`` in its outbox, for ``insert_one``."""
     stored = dict(document)
-    outbox: dict[str, Any] = {}
-    for path, value in outbox_fields(events, now).items():
-        if path == PENDING_FIELD:
-            stored[PENDING_FIELD] = value
-        else:
-            outbox[path.split(".", 1)[1]] = value
-    stored[OUTBOX_FIELD] = outbox
+    stored[OUTBOX_FIELD] = {
+        path.split(".", 1)[1]: value for path, value in outbox_fields(events, now).items()
+    }
+    stored[PENDING_FIELD] = len(events)
     return stored
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import structlog
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
+from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from .outbox import OUTBOX_FIELD, PENDING_FIELD, PendingEvent, pending_in
@@ -21,10 +22,12 @@ log = structlog.get_logger(__name__)
 
 
 class OutboxRelay:
-    """Fast path: ``notify`` right after a write. Safety net: a sweep every ``interval_s``.
+    """Fast path: ``notify`` right after a write. Safety net: a sweep in a task of its own.
 
-    While the fast path is failing (the broker is away) every event waits for the sweep, which
-    publishes each document's events in the order they were written.
+    While publishing fails (the broker is away) the fast path stands aside and the sweep, every
+    ``interval_s``, publishes each document's events in the order they were written. While all
+    is well the sweep only looks for events older than ``stale_after_s`` (a process that died
+    between its write and its publish), so the two paths do not race for fresh events.
     """
 
     def __init__(
@@ -34,6 +37,7 @@ class OutboxRelay:
         collections: Iterable[str],
         interval_s: float = 1.0,
         stale_after_s: float = 5.0,
+        concurrency: int = 16,
     ) -> None:
         self._db = db
         self._publisher = publisher
@@ -43,8 +47,10 @@ class OutboxRelay:
         self._queue: list[PendingEvent] = []
         self._wake = asyncio.Event()
         self._degraded = False
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        # SQLite-backed servers serialise writes: a bounded number of documents at a time.
+        self._slots = asyncio.Semaphore(concurrency)
 
     @property
     def healthy(self) -> bool:
@@ -60,46 +66,46 @@ class OutboxRelay:
             await self._db[name].create_index(PENDING_FIELD, sparse=True)
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+        self._tasks = [
+            asyncio.create_task(self._fast_path(), name="outbox-fast-path"),
+            asyncio.create_task(self._sweeper(), name="outbox-sweeper"),
+        ]
 
     async def stop(self) -> None:
         """Publish what was handed over, then stop; the sweep of the next start gets the rest."""
         self._stopping = True
         self._wake.set()
-        if self._task is not None:
+        if self._tasks:
+            self._tasks[1].cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await asyncio.gather(*self._tasks)
 
-    async def _run(self) -> None:
-        next_sweep = 0.0
-        loop = asyncio.get_running_loop()
-        while True:
-            timeout = max(0.0, next_sweep - loop.time())
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+    async def _fast_path(self) -> None:
+        while not (self._stopping and not self._queue):
+            await self._wake.wait()
             self._wake.clear()
+            batch, self._queue = self._queue, []
+            if not batch or self._degraded:
+                continue  # while degraded the sweep publishes everything, in order
             try:
-                if self._queue and not self._degraded:
-                    batch, self._queue = self._queue, []
-                    await self._publish(batch, republished=False)
-                if self._stopping:
-                    return
-                if loop.time() >= next_sweep or self._degraded:
-                    self._queue.clear()  # the sweep reads the same events from the database
-                    await self.sweep(everything=self._degraded)
-                    next_sweep = loop.time() + self._interval
+                await self._publish(batch, republished=False)
             except PublishFailed as exc:
-                if not self._degraded:
-                    log.warning("outbox.publish_failed", error=str(exc))
+                log.warning("outbox.publish_failed", error=str(exc))
                 self._degraded = True
-                if self._stopping:
-                    return
-                await asyncio.sleep(self._interval)
             except Exception:
                 log.exception("outbox.relay_error")
-                if self._stopping:
-                    return
-                await asyncio.sleep(self._interval)
+            if self._stopping:
+                return
+
+    async def _sweeper(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval if self._degraded else self._stale_after.seconds)
+            try:
+                await self.sweep(everything=self._degraded)
+            except PublishFailed as exc:
+                log.info("outbox.still_failing", error=str(exc))
+            except Exception:
+                log.exception("outbox.sweep_error")
 
     async def sweep(self, *, everything: bool = True) -> int:
         """Publish stored events (only those older than the fast path's window unless
@@ -107,49 +113,64 @@ class OutboxRelay:
         cutoff = datetime.now(UTC) - self._stale_after
         published = 0
         for name in self._collections:
-            collection = self._db[name]
-            async for document in collection.find({PENDING_FIELD: True}).limit(1_000):
+            cursor = self._db[name].find({PENDING_FIELD: {"$gt": 0}}).limit(1_000)
+            async for document in cursor:
                 events = pending_in(name, document)
-                if not events:
-                    await collection.update_one(
-                        {"_id": document["_id"], OUTBOX_FIELD: {}},
-                        {"$unset": {OUTBOX_FIELD: "", PENDING_FIELD: ""}},
-                    )
-                    continue
-                if not everything and events[0].order[0] > cutoff:
+                if not events or (not everything and events[0].order[0] > cutoff):
                     continue
                 await self._publish(events, republished=True)
                 published += len(events)
         if self._degraded:
             log.info("outbox.recovered", published=published)
-        self._degraded = False
+            self._degraded = False
         return published
 
     async def _publish(self, events: Sequence[PendingEvent], *, republished: bool) -> None:
         by_document: dict[tuple[str, Any], list[PendingEvent]] = defaultdict(list)
         for event in events:
             by_document[(event.collection, event.document_id)].append(event)
-        await asyncio.gather(
-            *(self._publish_document(group, republished) for group in by_document.values())
+        results = await asyncio.gather(
+            *(self._publish_document(group, republished) for group in by_document.values()),
+            return_exceptions=True,
         )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
 
     async def _publish_document(self, events: list[PendingEvent], republished: bool) -> None:
         done: list[PendingEvent] = []
-        try:
-            for event in events:
-                # Publish inside the trace of the write that stored the event.
-                token = otel_context.attach(propagate.extract(dict(event.headers)))
-                try:
-                    await self._publisher.publish_raw(
-                        event.body, event.routing_key, event.event_id, republished=republished
-                    )
-                finally:
-                    otel_context.detach(token)
-                done.append(event)
-        finally:
-            if done:
-                first = done[0]
-                await self._db[first.collection].update_one(
-                    {"_id": first.document_id},
-                    {"$unset": {f"{OUTBOX_FIELD}.{event.event_id}": "" for event in done}},
+        async with self._slots:
+            try:
+                for event in events:
+                    # Publish inside the trace of the write that stored the event.
+                    token = otel_context.attach(propagate.extract(dict(event.headers)))
+                    try:
+                        await self._publisher.publish_raw(
+                            event.body, event.routing_key, event.event_id, republished=republished
+                        )
+                    finally:
+                        otel_context.detach(token)
+                    done.append(event)
+            finally:
+                if done:
+                    await self._forget(done)
+
+    async def _forget(self, done: list[PendingEvent]) -> None:
+        # Each event is counted off only if it is still there, so two relays (or a fast path
+        # and a sweep) publishing the same event never push the counter below the truth.
+        await self._db[done[0].collection].bulk_write(
+            [
+                UpdateOne(
+                    {
+                        "_id": event.document_id,
+                        f"{OUTBOX_FIELD}.{event.event_id}": {"$exists": True},
+                    },
+                    {
+                        "$unset": {f"{OUTBOX_FIELD}.{event.event_id}": ""},
+                        "$inc": {PENDING_FIELD: -1},
+                    },
                 )
+                for event in done
+            ],
+            ordered=False,
+        )

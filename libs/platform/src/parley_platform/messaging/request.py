@@ -43,8 +43,9 @@ def register_responder(
 ) -> None:
     """Answer ``query_type`` with ``answer``; its return value goes back to the asker."""
 
-    async def respond(msg: RabbitMessage) -> bytes:
+    async def respond(_decoded: object) -> bytes:
         # The raw body: decoding and validation belong to the contract model, not FastStream.
+        msg: RabbitMessage = broker.context.get_local("message")
         return await answer(bytes(msg.body))
 
     broker.subscriber(query_queue(query_type), title=f"answer {query_type}")(respond)

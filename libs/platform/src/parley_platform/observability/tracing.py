@@ -11,6 +11,7 @@ from opentelemetry.sdk.trace.export import (
     ConsoleSpanExporter,
     SpanExporter,
 )
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased
 
 _provider: TracerProvider | None = None
 
@@ -23,7 +24,14 @@ def configure_tracing(service: str, exporter: str, otlp_endpoint: str) -> Tracer
     global _provider
     if _provider is not None:
         return _provider
-    provider = TracerProvider(resource=Resource.create({"service.name": f"parley-{service}"}))
+    # Without an exporter, spans would be recorded for nobody: sample only traces an upstream
+    # caller already sampled. Unsampled spans still carry ids, so logs stay correlated and
+    # trace context still travels in HTTP and message headers.
+    root = ALWAYS_OFF if exporter == "none" else ALWAYS_ON
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": f"parley-{service}"}),
+        sampler=ParentBased(root=root),
+    )
     span_exporter: SpanExporter | None = None
     if exporter == "console":
         span_exporter = ConsoleSpanExporter()
