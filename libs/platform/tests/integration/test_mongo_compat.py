@@ -163,7 +163,7 @@ async def test_range_after_a_value_sorted_ascending_with_limit(db: AsyncDatabase
     assert [doc["seq"] async for doc in found] == [4, 5]
 
 
-async def test_conditional_update_on_equality_in_list_and_null_wins_once(
+async def test_conditional_update_matching_on_in_and_null(
     db: AsyncDatabase[Any],
 ) -> None:
     await db.c.insert_one({"_id": "s", "lifecycle": "queued", "assigned_to": None, "last_seq": 3})

@@ -75,3 +75,21 @@ async def test_broker_outage_delays_outbox_events_but_loses_none(
     await eventually(lambda: sorted(handled) == list(range(10)), timeout_s=60)
     await eventually(lambda: runtime.relay.healthy)
     assert await runtime.db.things.count_documents({"_outbox_pending": {"$gt": 0}}) == 0
+
+
+async def test_an_event_nobody_consumes_does_not_hold_up_the_others(
+    settings: ServiceSettings, started: Started
+) -> None:
+    runtime, handled = outbox_runtime(settings)
+    await started(runtime)
+    assert runtime.relay is not None
+    orphan = probe(0).model_copy(update={"type": "test.nobody_listens.v1"})
+    stuck = document_with_events({"_id": "orphan"}, [orphan])
+    await runtime.db.things.insert_one(stuck)
+    runtime.relay.notify(pending_in("things", stuck))
+    fine = document_with_events({"_id": "fine"}, [probe(1)])
+    await runtime.db.things.insert_one(fine)
+    runtime.relay.notify(pending_in("things", fine))
+    await eventually(lambda: handled == [1])
+    assert runtime.relay.healthy
+    assert (await runtime.db.things.find_one({"_id": "orphan"}))["_outbox_pending"] == 1

@@ -16,7 +16,7 @@ from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from .outbox import OUTBOX_FIELD, PENDING_FIELD, PendingEvent, pending_in
-from .publisher import EventPublisher, PublishFailed
+from .publisher import EventPublisher, PublishFailed, UnroutableEvent
 
 log = structlog.get_logger(__name__)
 
@@ -89,6 +89,8 @@ class OutboxRelay:
                 continue  # while degraded the sweep publishes everything, in order
             try:
                 await self._publish(batch, republished=False)
+            except UnroutableEvent as exc:
+                log.error("outbox.unroutable", error=str(exc))  # the sweep tries again later
             except PublishFailed as exc:
                 log.warning("outbox.publish_failed", error=str(exc))
                 self._degraded = True
@@ -118,7 +120,13 @@ class OutboxRelay:
                 events = pending_in(name, document)
                 if not events or (not everything and events[0].order[0] > cutoff):
                     continue
-                await self._publish(events, republished=True)
+                try:
+                    await self._publish(events, republished=True)
+                except UnroutableEvent as exc:
+                    # The broker is fine; nobody consumes this type yet. It stays stored
+                    # (and is tried again) without holding up the other documents.
+                    log.error("outbox.unroutable", collection=name, error=str(exc))
+                    continue
                 published += len(events)
         if self._degraded:
             log.info("outbox.recovered", published=published)
@@ -133,9 +141,11 @@ class OutboxRelay:
             *(self._publish_document(group, republished) for group in by_document.values()),
             return_exceptions=True,
         )
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
+        failures = [result for result in results if isinstance(result, BaseException)]
+        # A lost broker outranks an unroutable type: it is what puts the relay in degraded mode.
+        failures.sort(key=lambda failure: isinstance(failure, UnroutableEvent))
+        if failures:
+            raise failures[0]
 
     async def _publish_document(self, events: list[PendingEvent], republished: bool) -> None:
         done: list[PendingEvent] = []
