@@ -212,14 +212,27 @@ class ServiceRuntime:
         return Litestar(
             route_handlers=[*health_routes(self.readiness), *route_handlers],
             lifespan=[lifespan],
-            plugins=[OpenTelemetryPlugin(OpenTelemetryConfig(exclude=["/healthz", "/readyz"]))],
+            plugins=[
+                OpenTelemetryPlugin(
+                    OpenTelemetryConfig(
+                        exclude=["/healthz", "/readyz"],
+                        # A span per HTTP request; long-lived sockets would hold one open for
+                        # hours and add one per frame.
+                        scopes={"http"},
+                        exclude_spans=["receive", "send"],
+                    )
+                )
+            ],
             logging_config=None,
             **litestar_options,
         )
 
 
-def serve(app: Litestar, settings: ServiceSettings) -> None:
-    """Run ``app`` under uvicorn until SIGTERM or SIGINT, then shut down gracefully."""
+def serve(app: Litestar, settings: ServiceSettings, **server_options: Any) -> None:
+    """Run ``app`` under uvicorn until SIGTERM or SIGINT, then shut down gracefully.
+
+    ``server_options`` go to uvicorn as they are (the gateway sets its WebSocket limits).
+    """
     import uvicorn
 
     uvicorn.run(
@@ -230,10 +243,11 @@ def serve(app: Litestar, settings: ServiceSettings) -> None:
         access_log=False,
         timeout_graceful_shutdown=int(settings.graceful_timeout_s),
         lifespan="on",
+        **server_options,
     )
     shutdown_tracing()  # flush buffered spans once the server has stopped
 
 
-def run_service(app: Litestar, settings: ServiceSettings) -> None:
+def run_service(app: Litestar, settings: ServiceSettings, **server_options: Any) -> None:
     """The body of every service's ``__main__``."""
-    serve(app, settings)
+    serve(app, settings, **server_options)

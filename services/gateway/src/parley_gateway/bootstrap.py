@@ -1,18 +1,144 @@
 """Wiring of the gateway service: settings, adapters, use cases, entry points.
 
-Its features arrive with their issues; until then it runs the shared skeleton: broker and
-database connections, health and readiness, structured logs, traces, graceful shutdown.
+Nothing connects here: ``create_app`` builds objects; the runtime's lifespan connects them.
 """
 
 from __future__ import annotations
 
+import secrets
+import uuid
+from dataclasses import dataclass
+
+import structlog
 from litestar import Litestar
+from litestar.datastructures import State
 
 from parley_platform.runtime import ServiceRuntime
 
+from .adapters.customer_token import verify_customer_token
+from .adapters.live_fanout import RabbitLiveFanout
+from .adapters.mongo_conversation_log import COLLECTION as LOG_COLLECTION
+from .adapters.mongo_conversation_log import MongoConversationLog
+from .adapters.mongo_conversation_snapshots import MongoConversationSnapshots
+from .adapters.system_clock import SystemClock
+from .application.conversation_ports import ConversationDeps
+from .application.conversation_use_cases import ConversationUseCases, TimeOrderedIds
+from .application.identify_visitor import IdentifyVisitor
+from .domain.rate_limit import ActionLimits, Allowance, Rate
+from .entrypoints.subscribers import subscribe
+from .entrypoints.ws import ConnectionRegistry, VisitorLimits, WsContext, ws_routes
+from .http_wiring import wire_http
 from .settings import GatewaySettings
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """The wired parts tests and the benchmark reach for (``app.state.gateway``)."""
+
+    runtime: ServiceRuntime
+    fanout: RabbitLiveFanout
+    registry: ConnectionRegistry
+    use_cases: ConversationUseCases
 
 
 def create_app(settings: GatewaySettings | None = None) -> Litestar:
     settings = settings or GatewaySettings()
-    return ServiceRuntime(settings).asgi_app()
+    runtime = ServiceRuntime(settings)
+    clock = SystemClock()
+    secret_key = _secret_key(settings)
+    http = wire_http(runtime.db, settings, secret_key, clock=clock)
+    accounts, channels, sessions = http.accounts, http.channels, http.sessions
+    relay = runtime.outbox(LOG_COLLECTION)
+    conversation_log = MongoConversationLog(runtime.db, relay)
+    snapshots = MongoConversationSnapshots(runtime.db)
+    for hook in (conversation_log.ensure_indexes, snapshots.ensure_indexes, *http.startup_hooks):
+        runtime.on_startup(hook)
+
+    registry = ConnectionRegistry(conversation_log)
+    fanout = RabbitLiveFanout(
+        settings.rabbitmq_url, settings.replica_id or _new_replica_id(), registry
+    )
+    deps = ConversationDeps(
+        conversation_log,
+        snapshots,
+        fanout,
+        channels,
+        accounts,
+        clock,
+        TimeOrderedIds(),
+        source=runtime.source,
+    )
+    use_cases = ConversationUseCases.build(deps)
+    subscribe(runtime, use_cases)
+
+    ws = WsContext(
+        registry=registry,
+        fanout=fanout,
+        channels=channels,
+        sessions=sessions,
+        snapshots=snapshots,
+        identify_visitor=IdentifyVisitor(
+            secret_key,
+            verify_customer_token,
+            max_age_s=settings.visitor_token_max_age_days * 86_400,
+        ),
+        limits=_visitor_limits(settings),
+        use_cases=use_cases,
+        max_frame_bytes=settings.ws_max_frame_bytes,
+        country_header=settings.country_header,
+    )
+
+    async def start_fanout() -> None:
+        fanout.start()
+
+    return runtime.asgi_app(
+        route_handlers=[*http.route_handlers, *ws_routes(ws)],
+        on_startup=[start_fanout],
+        on_shutdown=[fanout.stop],
+        state=State({"gateway": Gateway(runtime, fanout, registry, use_cases)}),
+        **http.litestar_options,
+    )
+
+
+def _visitor_limits(settings: GatewaySettings) -> VisitorLimits:
+    return VisitorLimits(
+        messages=ActionLimits(
+            Allowance(
+                per_client=Rate(settings.rate_messages_per_10s, 10, settings.rate_messages_burst),
+                per_address=Rate(
+                    settings.rate_address_messages_per_10s,
+                    10,
+                    settings.rate_address_messages_per_10s * 2,
+                ),
+            )
+        ),
+        starts=ActionLimits(
+            Allowance(
+                per_client=Rate(
+                    settings.rate_starts_per_minute, 60, settings.rate_starts_per_minute
+                ),
+                per_address=Rate(
+                    settings.rate_address_starts_per_minute,
+                    60,
+                    settings.rate_address_starts_per_minute,
+                ),
+            )
+        ),
+    )
+
+
+def _secret_key(settings: GatewaySettings) -> bytes:
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    log.warning(
+        "settings.secret_key_missing",
+        hint="visitor tokens will not survive a restart or work across replicas; "
+        "set PARLEY_GATEWAY_SECRET_KEY",
+    )
+    return secrets.token_bytes(32)
+
+
+def _new_replica_id() -> str:
+    return uuid.uuid4().hex[:12]

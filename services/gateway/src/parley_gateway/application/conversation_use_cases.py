@@ -1,0 +1,98 @@
+"""Every conversation use case, built once from the same ports (for bootstrap and entry points).
+
+deps = ConversationDeps(log, snapshots, fanout, channels, accounts, SystemClock(),
+                        TimeOrderedIds(), source=runtime.source)
+cases = ConversationUseCases.build(deps)
+await cases.post_message(visitor, conversation_id, text="hi", client_message_id="m1")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .accept_offered_conversation import AcceptOfferedConversation
+from .add_note import AddNote
+from .change_status import ChangeStatus
+from .conversation_ports import ConversationDeps
+from .end_conversation import EndConversation
+from .ids import new_id
+from .leave_conversation import LeaveConversation
+from .observe_conversation import ObserveConversation
+from .post_message import PostMessage
+from .rate_conversation import RateConversation
+from .record_visitor_page import RecordVisitorPage, RecordWidgetMinimized
+from .rename_conversation import RenameConversation
+from .reply_to_chat_request import ReplyToChatRequest
+from .request_customer_chat import RequestCustomerChat
+from .request_transcript import RequestTranscript
+from .resume_conversation import ResumeConversation
+from .signal_typing import SignalTyping
+from .start_agent_chat import StartAgentChat
+from .start_conversation import StartConversation
+from .tag_conversation import TagConversation
+from .when_assignment_expired_agent_leaves import WhenAssignmentExpiredAgentLeaves
+from .when_conversation_assigned_agent_joins import WhenConversationAssignedAgentJoins
+from .when_no_operator_found_end_conversation import WhenNoOperatorFoundEndConversation
+from .when_queue_position_changed_tell_the_visitor import WhenQueuePositionChangedTellTheVisitor
+
+
+@dataclass(frozen=True)
+class ConversationUseCases:
+    start_conversation: StartConversation
+    post_message: PostMessage
+    resume_conversation: ResumeConversation
+    signal_typing: SignalTyping
+    accept_offered_conversation: AcceptOfferedConversation
+    observe_conversation: ObserveConversation
+    leave_conversation: LeaveConversation
+    end_conversation: EndConversation
+    change_status: ChangeStatus
+    rename_conversation: RenameConversation
+    tag_conversation: TagConversation
+    add_note: AddNote
+    rate_conversation: RateConversation
+    request_transcript: RequestTranscript
+    start_agent_chat: StartAgentChat
+    request_customer_chat: RequestCustomerChat
+    reply_to_chat_request: ReplyToChatRequest
+    record_visitor_page: RecordVisitorPage
+    record_widget_minimized: RecordWidgetMinimized
+    when_conversation_assigned: WhenConversationAssignedAgentJoins
+    when_queue_position_changed: WhenQueuePositionChangedTellTheVisitor
+    when_no_operator_found: WhenNoOperatorFoundEndConversation
+    when_assignment_expired: WhenAssignmentExpiredAgentLeaves
+
+    @classmethod
+    def build(cls, deps: ConversationDeps) -> ConversationUseCases:
+        return cls(
+            start_conversation=StartConversation(deps),
+            post_message=PostMessage(deps),
+            resume_conversation=ResumeConversation(deps),
+            signal_typing=SignalTyping(deps),
+            accept_offered_conversation=AcceptOfferedConversation(deps),
+            observe_conversation=ObserveConversation(deps),
+            leave_conversation=LeaveConversation(deps),
+            end_conversation=EndConversation(deps),
+            change_status=ChangeStatus(deps),
+            rename_conversation=RenameConversation(deps),
+            tag_conversation=TagConversation(deps),
+            add_note=AddNote(deps),
+            rate_conversation=RateConversation(deps),
+            request_transcript=RequestTranscript(deps),
+            start_agent_chat=StartAgentChat(deps),
+            request_customer_chat=RequestCustomerChat(deps),
+            reply_to_chat_request=ReplyToChatRequest(deps),
+            record_visitor_page=RecordVisitorPage(deps),
+            record_widget_minimized=RecordWidgetMinimized(deps),
+            when_conversation_assigned=WhenConversationAssignedAgentJoins(deps),
+            when_queue_position_changed=WhenQueuePositionChangedTellTheVisitor(deps),
+            when_no_operator_found=WhenNoOperatorFoundEndConversation(deps),
+            when_assignment_expired=WhenAssignmentExpiredAgentLeaves(deps),
+        )
+
+
+class TimeOrderedIds:
+    """The ``IdGenerator`` of production: ``application.ids.new_id``."""
+
+    def new_id(self, prefix: str) -> str:
+        return new_id(prefix)

@@ -1,0 +1,126 @@
+"""Use case: a visitor or an agent posts a message; a retried client message id is stored once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from parley_contracts.common import Attachment
+from parley_contracts.gateway import MessagePostedV1
+
+from ..domain.conversation import Conversation
+from ..domain.conversation_log import EntryKind
+from ..domain.conversation_rules import Principal, ensure_may_talk
+from ..domain.errors import InvalidInput
+from ..domain.identity import Actor, Role, Visitor
+from ..domain.masking import mask_card_numbers
+from .conversation_contracts import dedupe_key, draft, participant
+from .conversation_ports import Appended, ConversationDeps
+from .conversation_recorder import ConversationRecorder
+
+MAX_TEXT = 10_000
+MAX_CLIENT_ID = 128
+
+
+@dataclass(frozen=True)
+class AttachmentRef:
+    """An uploaded file the caller resolved from an ``attachment_id`` and checked access to."""
+
+    attachment_id: str
+    file_name: str
+    content_type: str
+    size_bytes: int
+    url: str | None = None
+
+
+def actor_of(conversation: Conversation, who: Principal) -> Actor:
+    """The sender as the conversation shows them (a visitor by the name they gave at the start)."""
+    if isinstance(who, Visitor):
+        name = conversation.visitor.name if conversation.visitor else who.name or "Visitor"
+        return Actor(who.id, Role.VISITOR, name)
+    return Actor.of_account(who)
+
+
+def check_client_message_id(client_message_id: str | None) -> None:
+    if client_message_id is not None and not 0 < len(client_message_id) <= MAX_CLIENT_ID:
+        raise InvalidInput(f"client_message_id must have 1 to {MAX_CLIENT_ID} characters")
+
+
+class PostMessage:
+    def __init__(self, deps: ConversationDeps) -> None:
+        self._deps = deps
+        self._recorder = ConversationRecorder(deps)
+
+    async def __call__(
+        self,
+        author: Principal,
+        conversation_id: str,
+        *,
+        text: str = "",
+        client_message_id: str | None = None,
+        attachments: Sequence[AttachmentRef] = (),
+    ) -> Appended:
+        """Store the message (card numbers in visitor text masked first) and publish
+        ``MessagePostedV1``; a resent ``client_message_id`` returns the original entry."""
+        conversation = await self._recorder.visible(conversation_id, author)
+        return await self.post(conversation, author, text, client_message_id, attachments)
+
+    async def post(
+        self,
+        conversation: Conversation,
+        author: Principal,
+        text: str,
+        client_message_id: str | None,
+        attachments: Sequence[AttachmentRef] = (),
+    ) -> Appended:
+        check_client_message_id(client_message_id)
+        if not text.strip() and not attachments:
+            raise InvalidInput("a message needs text or an attachment")
+        if len(text) > MAX_TEXT:
+            raise InvalidInput(f"a message has at most {MAX_TEXT} characters")
+        ensure_may_talk(conversation, author)
+        if isinstance(author, Visitor):
+            text = mask_card_numbers(text)
+        actor = actor_of(conversation, author)
+        message_id = self._deps.ids.new_id("msg")
+        files = tuple(
+            Attachment(
+                attachment_id=a.attachment_id,
+                file_name=a.file_name,
+                content_type=a.content_type,
+                size_bytes=a.size_bytes,
+                url=a.url,
+            )
+            for a in attachments
+        )
+        payload = {
+            "message_id": message_id,
+            "text": text,
+            "attachments": [f.model_dump(mode="json") for f in files],
+        }
+        entry = draft(
+            conversation.id,
+            EntryKind.MESSAGE,
+            actor,
+            self._deps.clock.now(),
+            payload,
+            client_message_id=client_message_id,
+        )
+        recorded = await self._recorder.record(
+            conversation,
+            entry,
+            lambda seq: [
+                MessagePostedV1(
+                    conversation_id=conversation.id,
+                    channel_id=conversation.channel_id,
+                    sequence=seq,
+                    message_id=message_id,
+                    client_message_id=client_message_id,
+                    author=participant(actor),
+                    text=text,
+                    attachments=files,
+                )
+            ],
+            dedupe_key=dedupe_key(conversation.id, actor, client_message_id),
+        )
+        return Appended(recorded.entry, recorded.duplicate)

@@ -1,0 +1,34 @@
+"""Routing found no operator (R3): the conversation ends with outcome "no one available" (V9)."""
+
+from __future__ import annotations
+
+from parley_contracts.envelope import CloudEvent
+from parley_contracts.gateway import ConversationOutcome, EndedBy
+from parley_contracts.routing import NoOperatorFoundV1
+
+from ..domain.conversation import Conversation
+from ..domain.identity import Actor, Role
+from .conversation_ports import ConversationDeps
+from .conversation_recorder import ConversationRecorder
+from .end_conversation import EndConversation
+
+ROUTING = Actor("routing", Role.SYSTEM, "Parley")
+
+
+class WhenNoOperatorFoundEndConversation:
+    def __init__(self, deps: ConversationDeps) -> None:
+        self._recorder = ConversationRecorder(deps)
+        self._end = EndConversation(deps)
+
+    async def __call__(self, event: CloudEvent[NoOperatorFoundV1]) -> None:
+        """End it (``ended_by`` system) if it still waits; the widget then offers to leave a
+        message. An agent who joined meanwhile wins: the event is ignored."""
+
+        async def attempt(conversation: Conversation) -> None:
+            if not conversation.is_waiting:
+                return
+            await self._end.end(
+                conversation, ROUTING, EndedBy.SYSTEM, outcome=ConversationOutcome.NO_ONE_AVAILABLE
+            )
+
+        await self._recorder.decide(event.data.conversation_id, None, attempt)

@@ -1,0 +1,42 @@
+"""Broker subscriptions of the gateway: routing's decisions about conversations.
+
+Each replica consumes the same durable queues (competing consumers): one replica handles an
+event, writes the log, and the live fan-out tells every replica's sockets.
+"""
+
+from __future__ import annotations
+
+from parley_contracts.routing import (
+    AssignmentExpiredV1,
+    ConversationAssignedV1,
+    NoOperatorFoundV1,
+    QueuePositionChangedV1,
+)
+from parley_platform.messaging.codec import parse_cloudevent
+from parley_platform.runtime import ServiceRuntime
+
+from ..application.conversation_use_cases import ConversationUseCases
+
+
+def subscribe(runtime: ServiceRuntime, cases: ConversationUseCases) -> None:
+    """Register the consumers (before ``runtime.start()``)."""
+    runtime.consume(
+        runtime.queue("conversation-assigned", [ConversationAssignedV1.TYPE]),
+        cases.when_conversation_assigned,
+        parse_cloudevent,
+    )
+    runtime.consume(
+        runtime.queue("queue-position-changed", [QueuePositionChangedV1.TYPE]),
+        cases.when_queue_position_changed,
+        parse_cloudevent,
+    )
+    runtime.consume(
+        runtime.queue("no-operator-found", [NoOperatorFoundV1.TYPE]),
+        cases.when_no_operator_found,
+        parse_cloudevent,
+    )
+    runtime.consume(
+        runtime.queue("assignment-expired", [AssignmentExpiredV1.TYPE]),
+        cases.when_assignment_expired,
+        parse_cloudevent,
+    )
