@@ -164,6 +164,23 @@ _EXAMPLES: tuple[Message, ...] = (
         answer_by=AT + timedelta(seconds=60),
         decision=DECISION,
     ),
+    routing.ConversationOfferedV1(
+        **_ids,
+        agent_ids=("a-bob", "a-dan"),
+        offered_at=AT + timedelta(seconds=12),
+        expires_at=AT + timedelta(seconds=72),
+        decision=routing.RoutingDecision(
+            rule="pull_eligible",
+            explanation="Bob and Dan speak English and have a free chat; Cleo is at capacity.",
+            candidates=(
+                routing.CandidateVerdict(agent_id="a-bob", eligible=True),
+                routing.CandidateVerdict(agent_id="a-dan", eligible=True),
+                routing.CandidateVerdict(
+                    agent_id="a-cleo", eligible=False, reasons=("at capacity: 3/3",)
+                ),
+            ),
+        ),
+    ),
     routing.AssignmentExpiredV1(**_ids, agent_id="a-cleo", attempt=1),
     routing.QueuePositionChangedV1(**_ids, position=2, estimated_wait_seconds=90.0),
     routing.NoOperatorFoundV1(

@@ -1,8 +1,9 @@
 """Messages of routing, which matches waiting conversations with operators.
 
 Routing consumes ``conversation.requested.v1``, ``chatbot.handoff_requested.v1``, operator
-presence and conversation ends. Every assignment says which rule picked the agent and why the
-other candidates lost, so a decision can be explained after the fact.
+presence and conversation ends. Every assignment (and every pull-mode offer) says which rule
+picked the agents and why the other candidates lost, so a decision can be explained after the
+fact.
 """
 
 from __future__ import annotations
@@ -75,6 +76,28 @@ class ConversationAssignedV1(Event):
     decision: RoutingDecision
 
 
+class ConversationOfferedV1(Event):
+    """Routing offered a waiting conversation to the eligible agents of a pull-mode channel
+    (R1 pull): each of them sees it, and the first to accept gets it.
+
+    An offer narrows who is *told*, not who may take it: any agent the channel is open to may
+    still accept a waiting conversation from the waiting list. A later offer for the same
+    conversation adds its agents to the ones already offered.
+    """
+
+    TYPE: ClassVar[str] = "conversation.offered.v1"
+
+    conversation_id: ConversationId
+    channel_id: ChannelId
+    agent_ids: Annotated[tuple[AgentId, ...], Field(min_length=1)]
+    """The eligible agents the conversation is offered to."""
+    offered_at: UtcDatetime
+    expires_at: UtcDatetime | None = None
+    """When routing stops waiting for an accept and offers it again (or gives up); null: never."""
+    decision: RoutingDecision | None = None
+    """Why these agents were eligible and the others were not."""
+
+
 class AssignmentExpiredV1(Event):
     """The assigned agent did not answer in time and lost the conversation; routing moves on."""
 
@@ -122,6 +145,7 @@ class NoOperatorFoundV1(Event):
 
 MESSAGES = (
     ConversationAssignedV1,
+    ConversationOfferedV1,
     AssignmentExpiredV1,
     QueuePositionChangedV1,
     NoOperatorFoundV1,

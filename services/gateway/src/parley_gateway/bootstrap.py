@@ -16,6 +16,7 @@ from litestar.datastructures import State
 from parley_platform.runtime import ServiceRuntime
 
 from .adapters.customer_token import verify_customer_token
+from .adapters.geoip_countries import MaxMindCountries
 from .adapters.live_fanout import RabbitLiveFanout
 from .adapters.mongo_conversation_log import COLLECTION as LOG_COLLECTION
 from .adapters.mongo_conversation_log import MongoConversationLog
@@ -69,10 +70,13 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
         clock,
         TimeOrderedIds(),
         source=runtime.source,
+        attachments=http.attachments,
     )
     use_cases = ConversationUseCases.build(deps)
     subscribe(runtime, use_cases)
 
+    # A configured database that cannot be read is a mistake to report at once, not to hide.
+    countries = MaxMindCountries(settings.geoip_database) if settings.geoip_database else None
     ws = WsContext(
         registry=registry,
         fanout=fanout,
@@ -88,15 +92,20 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
         use_cases=use_cases,
         max_frame_bytes=settings.ws_max_frame_bytes,
         country_header=settings.country_header,
+        countries=countries,
     )
 
     async def start_fanout() -> None:
         fanout.start()
 
+    async def close_countries() -> None:
+        if countries is not None:
+            countries.close()
+
     return runtime.asgi_app(
         route_handlers=[*http.route_handlers, *ws_routes(ws)],
         on_startup=[start_fanout],
-        on_shutdown=[fanout.stop],
+        on_shutdown=[fanout.stop, close_countries],
         state=State({"gateway": Gateway(runtime, fanout, registry, use_cases)}),
         **http.litestar_options,
     )

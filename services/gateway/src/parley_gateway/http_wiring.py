@@ -2,7 +2,8 @@
 
 ``bootstrap.py`` calls :func:`wire_http` once, registers ``startup_hooks`` with the runtime, passes
 ``route_handlers`` and ``litestar_options`` to ``runtime.asgi_app`` and hands the repositories
-(sessions, accounts, channels) to the WebSocket side.
+(sessions, accounts, channels) to the WebSocket side and the attachment store to the
+conversation core (messages show uploaded files).
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ class HttpWiring:
     sessions: MongoSessionStore
     channels: MongoChannelRepository
     groups: MongoGroupRepository
+    attachments: MongoAttachmentStore
     use_cases: UseCases = field(repr=False)
 
 
@@ -171,5 +173,6 @@ def wire_http(
         sessions=sessions,
         channels=channels,
         groups=groups,
+        attachments=attachments,
         use_cases=use_cases,
     )

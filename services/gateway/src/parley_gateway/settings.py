@@ -51,3 +51,6 @@ class GatewaySettings(ServiceSettings):
     """Largest file a visitor or agent may attach; larger uploads get 413."""
     country_header: str = ""
     """Header a trusted proxy sets to the visitor's country (e.g. ``CF-IPCountry``); empty: none."""
+    geoip_database: str = ""
+    """Path of a MaxMind ``.mmdb`` country database, used when no header gave a country; it looks
+    up the socket's peer address, so behind a proxy set ``country_header`` instead. Empty: off."""

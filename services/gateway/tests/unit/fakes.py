@@ -95,6 +95,19 @@ class InMemorySnapshots:
         self.stored[conversation_id] = dataclasses.replace(current, lifecycle=Lifecycle.QUEUED)
         return True
 
+    async def record_offer(self, conversation_id: str, agent_ids: Sequence[str]) -> bool:
+        current = self.stored.get(conversation_id)
+        if current is None:
+            return False
+        added = tuple(a for a in agent_ids if a not in current.offered_to)
+        self.stored[conversation_id] = dataclasses.replace(
+            current, offered_to=(*current.offered_to, *added)
+        )
+        return True
+
+    async def offered_to_agent(self, agent_id: str, limit: int = 200) -> list[Conversation]:
+        return [c for c in self.stored.values() if agent_id in c.offered_to and c.is_waiting]
+
     async def of_visitor(self, visitor_id: str, limit: int = 20) -> list[Conversation]:
         mine = [c for c in self.stored.values() if c.visitor and c.visitor.visitor_id == visitor_id]
         return sorted(mine, key=lambda c: c.created_at, reverse=True)[:limit]

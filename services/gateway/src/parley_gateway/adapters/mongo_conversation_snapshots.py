@@ -131,6 +131,7 @@ class MongoConversationSnapshots:
         await self._collection.create_index("member_ids")
         await self._collection.create_index("addressee_id", sparse=True)
         await self._collection.create_index([("channel_id", ASCENDING), ("lifecycle", ASCENDING)])
+        await self._collection.create_index("offered_to")
 
     async def get(self, conversation_id: str) -> Conversation | None:
         document = await self._collection.find_one({"_id": conversation_id})
@@ -162,6 +163,24 @@ class MongoConversationSnapshots:
             {"$set": {"lifecycle": Lifecycle.QUEUED.value}},
         )
         return result.modified_count == 1
+
+    async def record_offer(self, conversation_id: str, agent_ids: Sequence[str]) -> bool:
+        # Read, then $set the union: $addToSet is outside the storage subset. Routing sends one
+        # conversation's offers one after the other, so two offers do not race here.
+        document = await self._collection.find_one({"_id": conversation_id}, {"offered_to": 1})
+        if document is None:
+            return False
+        offered = list(document.get("offered_to") or ())
+        offered += [agent_id for agent_id in agent_ids if agent_id not in offered]
+        await self._collection.update_one(
+            {"_id": conversation_id}, {"$set": {"offered_to": offered}}
+        )
+        return True
+
+    async def offered_to_agent(self, agent_id: str, limit: int = 200) -> list[Conversation]:
+        where = {"offered_to": agent_id, "lifecycle": {"$in": _WAITING}}
+        cursor = self._collection.find(where).sort("created_at", ASCENDING).limit(limit)
+        return [from_document(document) async for document in cursor]
 
     async def of_visitor(self, visitor_id: str, limit: int = 20) -> list[Conversation]:
         cursor = (

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 from ..domain.conversation import Conversation
 from ..domain.conversation_log import EntryKind, LogEntry, Visibility
-from .ports import AccountRepository, ChannelRepository
+from .ports import AccountRepository, AttachmentStore, ChannelRepository
 
 __all__ = [
     "Appended",
@@ -106,6 +106,15 @@ class ConversationSnapshots(Protocol):
         """requested -> queued, when routing queued it (not a log entry: routing's state)."""
         ...
 
+    async def record_offer(self, conversation_id: str, agent_ids: Sequence[str]) -> bool:
+        """Add ``agent_ids`` to ``offered_to`` (routing's pull-mode offer: not a log entry);
+        False when there is no snapshot (yet)."""
+        ...
+
+    async def offered_to_agent(self, agent_id: str, limit: int = 200) -> list[Conversation]:
+        """Waiting conversations offered to the agent, oldest first."""
+        ...
+
     async def of_visitor(self, visitor_id: str, limit: int = 20) -> list[Conversation]:
         """The visitor's conversations (and chat requests addressed to them), newest first."""
         ...
@@ -157,3 +166,5 @@ class ConversationDeps:
     ids: IdGenerator
     source: str = "/parley/gateway"
     """CloudEvents ``source`` of the events the use cases publish."""
+    attachments: AttachmentStore | None = None
+    """Uploaded files messages may show (V6); None: every ``attachment_ids`` is not found."""

@@ -209,6 +209,9 @@ class ConversationRecorder:
             participant = entry.payload["participant"]
             if participant["role"] in _CONSOLE_ROLES:  # they (un)subscribe the conversation
                 topics.append((f"agent.{participant['id']}", agent_frame))
+        if entry.kind in (EntryKind.JOINED, EntryKind.ENDED):
+            # Agents a pull-mode offer reached may be outside the channel: tell them it is gone.
+            topics += [(f"agent.{agent_id}", agent_frame) for agent_id in conversation.offered_to]
         addressee = conversation.addressee_id
         if addressee and entry.kind in (EntryKind.STARTED, EntryKind.ENDED):
             if conversation.kind is ConversationKind.AGENT_TO_AGENT:
@@ -219,7 +222,7 @@ class ConversationRecorder:
                     "conversation": snapshot_for_visitor(conversation),
                 }
                 topics.append((f"visitor.{addressee}", visitor_frame))
-        for topic, frame in topics:
+        for topic, frame in dict(topics).items():
             try:
                 await self.deps.fanout.signal(topic, frame)
             except Exception as exc:

@@ -32,6 +32,7 @@ from .start_conversation import StartConversation
 from .tag_conversation import TagConversation
 from .when_assignment_expired_agent_leaves import WhenAssignmentExpiredAgentLeaves
 from .when_conversation_assigned_agent_joins import WhenConversationAssignedAgentJoins
+from .when_conversation_offered_tell_the_agents import WhenConversationOfferedTellTheAgents
 from .when_no_operator_found_end_conversation import WhenNoOperatorFoundEndConversation
 from .when_queue_position_changed_tell_the_visitor import WhenQueuePositionChangedTellTheVisitor
 
@@ -58,6 +59,7 @@ class ConversationUseCases:
     record_visitor_page: RecordVisitorPage
     record_widget_minimized: RecordWidgetMinimized
     when_conversation_assigned: WhenConversationAssignedAgentJoins
+    when_conversation_offered: WhenConversationOfferedTellTheAgents
     when_queue_position_changed: WhenQueuePositionChangedTellTheVisitor
     when_no_operator_found: WhenNoOperatorFoundEndConversation
     when_assignment_expired: WhenAssignmentExpiredAgentLeaves
@@ -85,6 +87,7 @@ class ConversationUseCases:
             record_visitor_page=RecordVisitorPage(deps),
             record_widget_minimized=RecordWidgetMinimized(deps),
             when_conversation_assigned=WhenConversationAssignedAgentJoins(deps),
+            when_conversation_offered=WhenConversationOfferedTellTheAgents(deps),
             when_queue_position_changed=WhenQueuePositionChangedTellTheVisitor(deps),
             when_no_operator_found=WhenNoOperatorFoundEndConversation(deps),
             when_assignment_expired=WhenAssignmentExpiredAgentLeaves(deps),

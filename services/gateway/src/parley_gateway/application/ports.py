@@ -1,5 +1,5 @@
 """Ports the gateway's use cases need: accounts, sessions, channels, groups, canned responses,
-attachments, the read side of conversations, password hashing and the clock.
+attachments, the read side of conversations, password hashing, countries and the clock.
 
 The conversation store and live fan-out ports live in ``conversation_ports.py``.
 """
@@ -141,6 +141,12 @@ class ConversationArchive(Protocol):
     ) -> list[SearchHit]:
         """Conversations in ``channel_ids`` (None: all) whose messages, title, tags or visitor
         name contain ``text`` (case-insensitive), most recent first."""
+        ...
+
+
+class CountryLookup(Protocol):
+    def country_of(self, address: str) -> str | None:
+        """The ISO 3166-1 alpha-2 country of an IP address; None when unknown."""
         ...
 
 

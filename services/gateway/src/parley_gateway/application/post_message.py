@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from parley_contracts.common import Attachment
 from parley_contracts.gateway import MessagePostedV1
@@ -14,23 +13,13 @@ from ..domain.conversation_rules import Principal, ensure_may_talk
 from ..domain.errors import InvalidInput
 from ..domain.identity import Actor, Role, Visitor
 from ..domain.masking import mask_card_numbers
+from .attachment_refs import AttachmentRef, attachments_of
 from .conversation_contracts import dedupe_key, draft, participant
 from .conversation_ports import Appended, ConversationDeps
 from .conversation_recorder import ConversationRecorder
 
 MAX_TEXT = 10_000
 MAX_CLIENT_ID = 128
-
-
-@dataclass(frozen=True)
-class AttachmentRef:
-    """An uploaded file the caller resolved from an ``attachment_id`` and checked access to."""
-
-    attachment_id: str
-    file_name: str
-    content_type: str
-    size_bytes: int
-    url: str | None = None
 
 
 def actor_of(conversation: Conversation, who: Principal) -> Actor:
@@ -59,10 +48,17 @@ class PostMessage:
         text: str = "",
         client_message_id: str | None = None,
         attachments: Sequence[AttachmentRef] = (),
+        attachment_ids: Sequence[str] = (),
     ) -> Appended:
         """Store the message (card numbers in visitor text masked first) and publish
-        ``MessagePostedV1``; a resent ``client_message_id`` returns the original entry."""
+        ``MessagePostedV1``; a resent ``client_message_id`` returns the original entry.
+        ``attachment_ids``: files the author uploaded to this conversation (else ``NotFound``)."""
         conversation = await self._recorder.visible(conversation_id, author)
+        if attachment_ids:
+            found = await attachments_of(
+                self._deps.attachments, author, conversation.id, attachment_ids
+            )
+            attachments = (*attachments, *found)
         return await self.post(conversation, author, text, client_message_id, attachments)
 
     async def post(
@@ -89,14 +85,18 @@ class PostMessage:
                 file_name=a.file_name,
                 content_type=a.content_type,
                 size_bytes=a.size_bytes,
-                url=a.url,
+                # The contract takes absolute URLs only; clients get the path in the payload.
+                url=a.url if a.url and a.url.startswith(("https://", "http://")) else None,
             )
             for a in attachments
         )
         payload = {
             "message_id": message_id,
             "text": text,
-            "attachments": [f.model_dump(mode="json") for f in files],
+            "attachments": [
+                {**f.model_dump(mode="json"), "url": a.url}
+                for f, a in zip(files, attachments, strict=True)
+            ],
         }
         entry = draft(
             conversation.id,

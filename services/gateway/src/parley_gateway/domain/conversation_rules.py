@@ -79,7 +79,13 @@ def ensure_may_talk(conversation: Conversation, who: Principal) -> None:
 
 
 def ensure_may_accept(conversation: Conversation, account: Account) -> None:
-    """A waiting visitor conversation, or one an agent marked "looking for help" (A14)."""
+    """A waiting visitor conversation, or one an agent marked "looking for help" (A14).
+
+    Who may accept a waiting one is who may see it: any agent the channel is open to (the
+    waiting list, as in Zammad) and, in pull mode, the agents routing offered it to even
+    outside the channel's groups (``offered_to``). An offer tells agents; it excludes nobody.
+    A push-mode assignment reserves it for the assigned agent until it expires.
+    """
     ensure_open(conversation)
     if conversation.kind is not ConversationKind.VISITOR:
         raise NotWaitingForAReply("chat requests are answered, not accepted")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from parley_contracts.routing import (
     AssignmentExpiredV1,
     ConversationAssignedV1,
+    ConversationOfferedV1,
     NoOperatorFoundV1,
     QueuePositionChangedV1,
 )
@@ -23,6 +24,11 @@ def subscribe(runtime: ServiceRuntime, cases: ConversationUseCases) -> None:
     runtime.consume(
         runtime.queue("conversation-assigned", [ConversationAssignedV1.TYPE]),
         cases.when_conversation_assigned,
+        parse_cloudevent,
+    )
+    runtime.consume(
+        runtime.queue("conversation-offered", [ConversationOfferedV1.TYPE]),
+        cases.when_conversation_offered,
         parse_cloudevent,
     )
     runtime.consume(

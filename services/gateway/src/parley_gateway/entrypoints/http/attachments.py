@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 from urllib.parse import quote
 
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromPath, MultipartBody
 from litestar.response import Stream
 
 from ...domain.attachment_policy import AttachmentPolicy
-from .dependencies import RequesterDependency, UseCases
+from .dependencies import InjectedUseCases, RequesterDependency
 from .schemas_conversations import AttachmentOut
 
 
@@ -36,9 +34,9 @@ class AttachmentController(Controller):
     @post("/", status_code=201)
     async def upload(
         self,
-        data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: MultipartBody[UploadForm],
         requester: RequesterDependency,
-        uc: UseCases,
+        uc: InjectedUseCases,
     ) -> AttachmentOut:
         """Attach a file to a conversation you are in (agent session or visitor token).
         413 over the size limit; 415 when the content is not an allowed type."""
@@ -50,7 +48,7 @@ class AttachmentController(Controller):
 
     @get("/{attachment_id:str}")
     async def download(
-        self, attachment_id: str, requester: RequesterDependency, uc: UseCases
+        self, attachment_id: FromPath[str], requester: RequesterDependency, uc: InjectedUseCases
     ) -> Stream:
         """The file, for an agent of its channel or the visitor of its conversation."""
         attachment, chunks = await uc.download_attachment(requester, attachment_id)

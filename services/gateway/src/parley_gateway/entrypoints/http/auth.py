@@ -6,9 +6,10 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.params import JSONBody
 
 from ...domain.identity import Account
-from .dependencies import UseCases
+from .dependencies import CurrentAccount, InjectedUseCases
 from .schemas_people import AccountOut, LoginIn, LoginOut
 from .security import SESSION_COOKIE, account_required
 
@@ -23,7 +24,7 @@ class AuthController(Controller):
 
     @post("/auth/login", status_code=200)
     async def log_in(
-        self, data: LoginIn, request: Request[Any, Any, Any], uc: UseCases
+        self, data: JSONBody[LoginIn], request: Request[Any, Any, Any], uc: InjectedUseCases
     ) -> Response[LoginOut]:
         """Log in with e-mail and password; 401 on a mismatch, 429 after too many failures."""
         logged_in = await uc.log_in(data.email, data.password, _client_ip(request))
@@ -39,7 +40,9 @@ class AuthController(Controller):
         return Response(body, cookies=[cookie])
 
     @post("/auth/logout", status_code=204, guards=[account_required])
-    async def log_out(self, request: Request[Account, str, Any], uc: UseCases) -> Response[None]:
+    async def log_out(
+        self, request: Request[Account, str, Any], uc: InjectedUseCases
+    ) -> Response[None]:
         """End this session."""
         await uc.log_out(request.auth)
         response: Response[None] = Response(None, status_code=204)
@@ -47,6 +50,6 @@ class AuthController(Controller):
         return response
 
     @get("/me", guards=[account_required])
-    async def me(self, account: Account) -> AccountOut:
+    async def me(self, account: CurrentAccount) -> AccountOut:
         """The logged-in account."""
         return AccountOut.of(account)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from litestar import Controller, delete, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
 
-from ...domain.identity import Account
-from .dependencies import UseCases
+from .dependencies import CurrentAccount, InjectedUseCases
 from .schemas_conversations import CannedResponseIn, CannedResponseOut
 from .security import account_required
 
@@ -17,7 +17,7 @@ class CannedResponseController(Controller):
 
     @get("/")
     async def list_usable(
-        self, account: Account, uc: UseCases, prefix: str = ""
+        self, account: CurrentAccount, uc: InjectedUseCases, prefix: FromQuery[str] = ""
     ) -> list[CannedResponseOut]:
         """The responses this agent may use; ``prefix`` narrows by shortcut (``:sho``)."""
         return [
@@ -26,13 +26,13 @@ class CannedResponseController(Controller):
 
     @get("/{response_id:str}")
     async def get_response(
-        self, response_id: str, account: Account, uc: UseCases
+        self, response_id: FromPath[str], account: CurrentAccount, uc: InjectedUseCases
     ) -> CannedResponseOut:
         return CannedResponseOut.of(await uc.canned_responses.get(account, response_id))
 
     @post("/")
     async def create_response(
-        self, data: CannedResponseIn, account: Account, uc: UseCases
+        self, data: JSONBody[CannedResponseIn], account: CurrentAccount, uc: InjectedUseCases
     ) -> CannedResponseOut:
         """Private, or shared with groups (agents: only their own groups)."""
         response = await uc.canned_responses.create(
@@ -42,7 +42,11 @@ class CannedResponseController(Controller):
 
     @put("/{response_id:str}")
     async def replace_response(
-        self, response_id: str, data: CannedResponseIn, account: Account, uc: UseCases
+        self,
+        response_id: FromPath[str],
+        data: JSONBody[CannedResponseIn],
+        account: CurrentAccount,
+        uc: InjectedUseCases,
     ) -> CannedResponseOut:
         response = await uc.canned_responses.update(
             account, response_id, data.shortcut, data.text, data.private, frozenset(data.group_ids)
@@ -50,5 +54,7 @@ class CannedResponseController(Controller):
         return CannedResponseOut.of(response)
 
     @delete("/{response_id:str}")
-    async def delete_response(self, response_id: str, account: Account, uc: UseCases) -> None:
+    async def delete_response(
+        self, response_id: FromPath[str], account: CurrentAccount, uc: InjectedUseCases
+    ) -> None:
         await uc.canned_responses.delete(account, response_id)

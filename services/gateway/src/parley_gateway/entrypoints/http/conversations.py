@@ -7,13 +7,12 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from parley_contracts.gateway.conversation import ConversationOutcome
 
 from ...application.read_models import HistoryFilter
-from ...domain.identity import Account
-from .dependencies import RequesterDependency, UseCases
+from .dependencies import CurrentAccount, InjectedUseCases, RequesterDependency
 from .schemas_conversations import ConversationOut, EventOut, SearchHitOut
 from .security import account_required
 
@@ -27,19 +26,20 @@ class ConversationController(Controller):
     @get("/", guards=[account_required])
     async def history(
         self,
-        account: Account,
-        uc: UseCases,
-        channel: str | None = None,
+        account: CurrentAccount,
+        uc: InjectedUseCases,
+        channel: FromQuery[str | None] = None,
         agent: Annotated[
-            str | None, Parameter(description="An agent id, or `me`: conversations they joined")
+            str | None,
+            QueryParameter(description="An agent id, or `me`: conversations they joined"),
         ] = None,
-        outcome: ConversationOutcome | None = None,
-        tag: str | None = None,
-        lifecycle: Lifecycle | None = None,
-        created_from: Annotated[datetime | None, Parameter(query="from")] = None,
-        created_until: Annotated[datetime | None, Parameter(query="until")] = None,
-        limit: int = 50,
-        offset: int = 0,
+        outcome: FromQuery[ConversationOutcome | None] = None,
+        tag: FromQuery[str | None] = None,
+        lifecycle: FromQuery[Lifecycle | None] = None,
+        created_from: Annotated[datetime | None, QueryParameter(name="from")] = None,
+        created_until: Annotated[datetime | None, QueryParameter(name="until")] = None,
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
     ) -> list[ConversationOut]:
         """Conversations of the channels open to this agent, newest first."""
         query = HistoryFilter(
@@ -59,11 +59,11 @@ class ConversationController(Controller):
     @get("/search", guards=[account_required])
     async def search(
         self,
-        account: Account,
-        uc: UseCases,
-        q: Annotated[str, Parameter(description="Text to find, case-insensitive")],
-        channel: str | None = None,
-        limit: int = 20,
+        account: CurrentAccount,
+        uc: InjectedUseCases,
+        q: Annotated[str, QueryParameter(description="Text to find, case-insensitive")],
+        channel: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 20,
     ) -> list[SearchHitOut]:
         """Past chats whose messages, title, tags or visitor name contain ``q``."""
         hits = await uc.history.search(account, q, channel_id=channel, limit=limit)
@@ -71,18 +71,18 @@ class ConversationController(Controller):
 
     @get("/{conversation_id:str}", guards=[account_required])
     async def snapshot(
-        self, conversation_id: str, account: Account, uc: UseCases
+        self, conversation_id: FromPath[str], account: CurrentAccount, uc: InjectedUseCases
     ) -> ConversationOut:
         return ConversationOut.of(await uc.read_conversation.snapshot(account, conversation_id))
 
     @get("/{conversation_id:str}/events")
     async def events(
         self,
-        conversation_id: str,
+        conversation_id: FromPath[str],
         requester: RequesterDependency,
-        uc: UseCases,
-        after_seq: Annotated[int, Parameter(ge=0)] = 0,
-        limit: Annotated[int, Parameter(ge=1, le=500)] = 500,
+        uc: InjectedUseCases,
+        after_seq: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 500,
     ) -> list[EventOut]:
         """Entries after ``after_seq`` in order. Agents (session) see internal entries too;
         visitors (visitor token) only public ones."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
-from litestar.params import Dependency
+from litestar.di import NamedDependency
+from litestar.params import SkipValidation
 
 from ...application.browse_conversation_history import BrowseConversationHistory
 from ...application.conversation_access import Requester
@@ -18,6 +18,7 @@ from ...application.manage_channels import ManageChannels
 from ...application.manage_groups import ManageGroups
 from ...application.read_conversation import ReadConversation
 from ...application.upload_attachment import UploadAttachment
+from ...domain.identity import Account
 
 
 @dataclass(frozen=True)
@@ -35,5 +36,9 @@ class UseCases:
     session_cookie_secure: bool = False
 
 
-RequesterDependency = Annotated[Requester, Dependency(skip_validation=True)]
+InjectedUseCases = NamedDependency[UseCases]
+"""The ``uc`` dependency."""
+CurrentAccount = NamedDependency[Account]
+"""The ``account`` dependency: the logged-in account (behind ``account_required``)."""
+RequesterDependency = NamedDependency[SkipValidation[Requester]]
 """An agent's account or a visitor's token claims (the ``requester`` dependency)."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from litestar import Controller, delete, get, patch, post, put
+from litestar.params import FromPath, JSONBody
 
-from ...domain.identity import Account
-from .dependencies import UseCases
+from .dependencies import CurrentAccount, InjectedUseCases
 from .schemas_people import AccountOut, AgentCreate, AgentUpdate, GroupIn, GroupOut
 from .security import account_required, admin_required
 
@@ -16,16 +16,16 @@ class AgentController(Controller):
     guards = (account_required,)
 
     @get("/")
-    async def list_agents(self, uc: UseCases) -> list[AccountOut]:
+    async def list_agents(self, uc: InjectedUseCases) -> list[AccountOut]:
         """Every agent and admin (the console's people list, A5)."""
         return [AccountOut.of(a) for a in await uc.agents.list_all()]
 
     @get("/{agent_id:str}")
-    async def get_agent(self, agent_id: str, uc: UseCases) -> AccountOut:
+    async def get_agent(self, agent_id: FromPath[str], uc: InjectedUseCases) -> AccountOut:
         return AccountOut.of(await uc.agents.get(agent_id))
 
     @post("/", guards=[admin_required])
-    async def create_agent(self, data: AgentCreate, uc: UseCases) -> AccountOut:
+    async def create_agent(self, data: JSONBody[AgentCreate], uc: InjectedUseCases) -> AccountOut:
         """Create an agent or admin with a password; 409 when the e-mail is taken."""
         account = await uc.agents.create(
             data.email, data.display_name, data.password, data.role, frozenset(data.group_ids)
@@ -34,7 +34,11 @@ class AgentController(Controller):
 
     @patch("/{agent_id:str}", guards=[admin_required])
     async def update_agent(
-        self, agent_id: str, data: AgentUpdate, account: Account, uc: UseCases
+        self,
+        agent_id: FromPath[str],
+        data: JSONBody[AgentUpdate],
+        account: CurrentAccount,
+        uc: InjectedUseCases,
     ) -> AccountOut:
         """Change display name, groups, role, active flag or password (fields left out stay)."""
         updated = await uc.agents.update(
@@ -55,22 +59,24 @@ class GroupController(Controller):
     guards = (account_required,)
 
     @get("/")
-    async def list_groups(self, uc: UseCases) -> list[GroupOut]:
+    async def list_groups(self, uc: InjectedUseCases) -> list[GroupOut]:
         return [GroupOut.of(g) for g in await uc.groups.list_all()]
 
     @get("/{group_id:str}")
-    async def get_group(self, group_id: str, uc: UseCases) -> GroupOut:
+    async def get_group(self, group_id: FromPath[str], uc: InjectedUseCases) -> GroupOut:
         return GroupOut.of(await uc.groups.get(group_id))
 
     @post("/", guards=[admin_required])
-    async def create_group(self, data: GroupIn, uc: UseCases) -> GroupOut:
+    async def create_group(self, data: JSONBody[GroupIn], uc: InjectedUseCases) -> GroupOut:
         return GroupOut.of(await uc.groups.create(data.name))
 
     @put("/{group_id:str}", guards=[admin_required])
-    async def rename_group(self, group_id: str, data: GroupIn, uc: UseCases) -> GroupOut:
+    async def rename_group(
+        self, group_id: FromPath[str], data: JSONBody[GroupIn], uc: InjectedUseCases
+    ) -> GroupOut:
         return GroupOut.of(await uc.groups.rename(group_id, data.name))
 
     @delete("/{group_id:str}", guards=[admin_required])
-    async def delete_group(self, group_id: str, uc: UseCases) -> None:
+    async def delete_group(self, group_id: FromPath[str], uc: InjectedUseCases) -> None:
         """409 while channels or agents still use the group."""
         await uc.groups.delete(group_id)

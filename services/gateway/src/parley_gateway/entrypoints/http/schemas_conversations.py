@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
+from ...application.attachment_refs import DOWNLOAD_PATH
 from ...application.read_models import ConversationRecord, SearchHit, StoredAttachment
 from ...domain.canned_response import CannedResponse
 from ...domain.conversation_log import LogEntry
@@ -113,7 +114,7 @@ class AttachmentOut(BaseModel):
             content_type=attachment.content_type,
             size_bytes=attachment.size_bytes,
             created_at=attachment.created_at,
-            url=f"/api/attachments/{attachment.id}",
+            url=DOWNLOAD_PATH.format(attachment_id=attachment.id),
         )
 
 

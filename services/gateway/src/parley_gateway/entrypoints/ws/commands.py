@@ -53,13 +53,12 @@ class Commands:
 
     async def message(self, frame: f.SendMessage) -> None:
         self.before_message()
-        if frame.attachment_ids:
-            raise Unsupported("attachments over the socket are not wired yet")
         appended = await self.use_case("post_message")(
             self.connection.principal,
             frame.conversation_id,
             text=frame.text,
             client_message_id=frame.client_message_id,
+            attachment_ids=frame.attachment_ids,
         )
         await self.ack_appended(frame, appended)
 

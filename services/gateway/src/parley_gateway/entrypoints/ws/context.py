@@ -8,7 +8,7 @@ from typing import Any
 
 from ...application.conversation_ports import ConversationSnapshots, LiveFanout
 from ...application.identify_visitor import IdentifyVisitor
-from ...application.ports import ChannelRepository, SessionStore
+from ...application.ports import ChannelRepository, CountryLookup, SessionStore
 from ...domain.errors import RateLimited
 from ...domain.rate_limit import ActionLimits
 from .connection import Connection
@@ -43,3 +43,5 @@ class WsContext:
     session_cookie: str = "parley_session"
     country_header: str = ""
     """A header a trusted proxy sets to the client's country (``CF-IPCountry``); empty: none."""
+    countries: CountryLookup | None = None
+    """A GeoIP database for the peer address, when no header gave a country; None: off."""

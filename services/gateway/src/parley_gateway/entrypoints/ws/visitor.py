@@ -56,8 +56,7 @@ def visitor_socket(ctx: WsContext) -> WebsocketRouteHandler:
             await socket.close(code=CLOSE_AUTH, reason="invalid customer token")
             return
         connection = Connection(socket, identified.visitor)
-        country = socket.headers.get(ctx.country_header) if ctx.country_header else None
-        commands = VisitorCommands(ctx, connection, hello, _country(country))
+        commands = VisitorCommands(ctx, connection, hello, _country_of(ctx, socket, connection))
         ctx.registry.add(connection)
         try:
             await connection.send(await welcome_visitor(ctx, connection, identified.visitor_token))
@@ -66,6 +65,19 @@ def visitor_socket(ctx: WsContext) -> WebsocketRouteHandler:
             ctx.registry.remove(connection)
 
     return visitor_ws
+
+
+def _country_of(
+    ctx: WsContext, socket: WebSocket[Any, Any, Any], connection: Connection
+) -> str | None:
+    """A trusted proxy's header first; else the GeoIP database on the peer address."""
+    if ctx.country_header:
+        country = _country(socket.headers.get(ctx.country_header))
+        if country:
+            return country
+    if ctx.countries is not None and connection.address:
+        return _country(ctx.countries.country_of(connection.address))
+    return None
 
 
 def _country(value: str | None) -> str | None:

@@ -29,6 +29,9 @@ async def welcome_agent(ctx: WsContext, connection: Connection, channels: list[A
     assert isinstance(agent, Account)
     mine = [snapshot_for_agent(c) for c in await ctx.snapshots.active_of_agent(agent.id)]
     waiting = await ctx.snapshots.waiting_in_channels([channel.id for channel in channels])
+    known = {c.id for c in waiting}
+    # Pull-mode offers: routing may offer beyond the channels of the agent's groups.
+    waiting += [c for c in await ctx.snapshots.offered_to_agent(agent.id) if c.id not in known]
     _follow(ctx, connection, mine)
     return Welcome(
         agent={
