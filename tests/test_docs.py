@@ -21,3 +21,17 @@ def test_readme_documents_every_service_setting() -> None:
         if f"`PARLEY_<SERVICE>_{name.upper()}`" not in text
     ]
     assert not missing, f"README.md does not document {missing}"
+
+
+def test_readme_names_every_gateway_setting() -> None:
+    from parley_gateway.settings import GatewaySettings
+
+    text = README.read_text()
+    own = set(GatewaySettings.model_fields) - set(ServiceSettings.model_fields)
+    missing = [
+        name.upper()
+        for name in sorted(own)
+        if name.upper() not in text and not name.startswith("rate_messages")
+    ]
+    assert "RATE_MESSAGES_*" in text
+    assert not missing, f"README.md does not name {missing}"
