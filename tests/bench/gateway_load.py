@@ -186,26 +186,48 @@ def summarize(probe: Probe, rate_per_s: float, first_send_ns: int, errors: int) 
 
 @dataclass(frozen=True)
 class StepPlan:
-    rates: Sequence[float]
-    """Rates tried in order while they are sustained."""
-    duration_s: float
+    fixed: Sequence[float]
+    """Rates always measured (unless a backlog makes the numbers meaningless)."""
+    steps: Sequence[float]
+    """Higher rates, tried after the fixed ones while every rate so far was sustained."""
     p99_limit_ns: float = 50e6
     min_ratio: float = 0.95
+    settle_s: float = 5.0
+    """After a rate that was not sustained: how long the server gets to work off its backlog."""
 
 
-async def highest_sustained(
-    measure: Callable[[float], Awaitable[RateResult]], plan: StepPlan
-) -> tuple[float | None, list[RateResult]]:
-    """Step the rate up until p99 passes the limit or the achieved rate falls short."""
+@dataclass
+class StepOutcome:
+    results: list[RateResult] = field(default_factory=list)
     best: float | None = None
-    results: list[RateResult] = []
-    for rate in plan.rates:
-        result = await measure(rate)
-        results.append(result)
-        if not result.sustained(plan.p99_limit_ns, plan.min_ratio):
+    """The highest rate sustained, all lower rates sustained too; None: not even the first."""
+    skipped: list[float] = field(default_factory=list)
+    """Fixed rates not measured: the server still had a backlog from a lower rate."""
+
+
+async def step_up(
+    measure: Callable[[float], Awaitable[RateResult]],
+    quiet: Callable[[float], Awaitable[bool]],
+    plan: StepPlan,
+) -> StepOutcome:
+    """Measure the fixed rates, then step up until p99 passes the limit, the achieved rate falls
+    short, or a message is lost. ``quiet(timeout_s)`` waits for the server's backlog to clear."""
+    outcome = StepOutcome()
+    failed = backlog = False
+    for rate in (*plan.fixed, *plan.steps):
+        if failed and rate not in plan.fixed:
             break
-        best = rate
-    return best, results
+        if backlog:
+            outcome.skipped.append(rate)
+            continue
+        result = await measure(rate)
+        outcome.results.append(result)
+        if result.sustained(plan.p99_limit_ns, plan.min_ratio):
+            outcome.best = outcome.best if failed else rate
+            continue
+        failed = True
+        backlog = not await quiet(plan.settle_s)
+    return outcome
 
 
 Extract = Callable[[str | bytes], int | None]
@@ -220,9 +242,20 @@ class Receivers:
         self.probe = Probe()
         self.tasks: list[asyncio.Task[None]] = []
         self.errors: list[str] = []
+        self.last_frame_ns = 0
 
     def install(self, probe: Probe) -> None:
         self.probe = probe
+
+    async def quiet(self, timeout_s: float, idle_s: float = 1.0) -> bool:
+        """Wait until no bench message arrived for ``idle_s``; False after ``timeout_s``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while loop.time() < deadline:
+            if time.perf_counter_ns() - self.last_frame_ns >= idle_s * 1e9:
+                return True
+            await asyncio.sleep(0.1)
+        return False
 
     def attach(self, frames: AsyncIterable[str | bytes]) -> None:
         self.tasks.append(asyncio.create_task(self._read(frames)))
@@ -232,6 +265,7 @@ class Receivers:
             async for frame in frames:
                 number = self.extract(frame)
                 if number is not None:
+                    self.last_frame_ns = time.perf_counter_ns()
                     self.probe.received(number)
         except Exception as exc:  # a closed socket ends its reader; the run reports the loss
             self.errors.append(f"{type(exc).__name__}: {exc}")

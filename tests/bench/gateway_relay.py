@@ -3,8 +3,8 @@
     python tests/bench/gateway_relay.py PORT
 
 A socket connecting to ``/agent/<room>`` receives every frame sent by the sockets connected to
-``/visitor/<room>``, byte for byte: no parsing, no storage, no broker. Like the gateway's server
-it accepts permessage-deflate when the client offers it (browsers do). It prints ``ready`` once
+``/visitor/<room>``, byte for byte: no parsing, no storage, no broker. Like the gateway (uvicorn
+as the platform runs it) it declines permessage-deflate. It prints ``ready`` once
 it listens on 127.0.0.1 and runs until SIGTERM. Self-contained (websockets and uvloop only), so
 that it starts as fast as a Python process can.
 """
@@ -36,7 +36,7 @@ async def handle(socket: ServerConnection) -> None:
 async def main(port: int) -> None:
     stop = asyncio.get_running_loop().create_future()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set_result, None)
-    async with serve(handle, "127.0.0.1", port, ping_interval=None):
+    async with serve(handle, "127.0.0.1", port, compression=None, ping_interval=None):
         print("ready", flush=True)
         await stop
 

@@ -33,6 +33,7 @@ from .gateway_load import Lane, Receivers, message_number, message_text
 ADMIN_EMAIL = "bench-admin@parley.test"
 AGENT_PASSWORD = "bench-agent-password-1"
 UNLIMITED = "1000000"
+DROP_DELAY_S = 2.0
 
 
 def replica_settings(secret_key: str, admin_password: str) -> dict[str, str]:
@@ -92,6 +93,9 @@ class Replicas:
     async def stop(self) -> None:
         for process in self.processes:
             process.stop()
+        # FerretDB (SQLite) still runs the queries of killed clients for a while, and dropping a
+        # database under a running query has crashed it (SIGBUS): give them time to finish.
+        await asyncio.sleep(DROP_DELAY_S)
         client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(self.mongodb_url)
         with contextlib.suppress(Exception):
             await client.drop_database(self.database)
@@ -110,8 +114,16 @@ class ChatLoad:
     _drains: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def open(
-        self, admin: GatewayHttp, visitor_url: str, agent_url: str, lanes: int, agents: int
+        self,
+        admin: GatewayHttp,
+        visitor_url: str,
+        agent_url: str,
+        lanes: int,
+        agents: int,
+        budget_s: float,
     ) -> None:
+        """Agents first, then up to ``lanes`` accepted conversations, as many as ``budget_s``
+        allows (a slow gateway gets fewer: ``len(self.lanes)`` says how many)."""
         tag = uuid.uuid4().hex[:6]
         group_id = await admin.create_group(f"Bench {tag}")
         channel_id = await admin.create_channel(f"Bench {tag}", [group_id], (DEFAULT_ORIGIN,))
@@ -126,9 +138,12 @@ class ChatLoad:
             self.agents.append(agent)
         limit = asyncio.Semaphore(20)
 
+        opened: list[VisitorClient] = []
+
         async def lane(number: int) -> None:
             async with limit:
                 visitor = await VisitorClient.connect(visitor_url, channel_id)
+                opened.append(visitor)
                 await visitor.hello()
                 conversation_id = await visitor.start(name=f"Visitor {number}")
                 answer = await self.agents[number % agents].accept(conversation_id)
@@ -137,7 +152,16 @@ class ChatLoad:
                 self.visitors.append(visitor)
                 self.lanes.append(_lane(visitor, conversation_id))
 
-        await asyncio.gather(*(lane(number) for number in range(lanes)))
+        tasks = [asyncio.create_task(lane(number)) for number in range(lanes)]
+        done, pending = await asyncio.wait(tasks, timeout=budget_s)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for task in done:
+            task.result()  # a refused start or accept is a failed benchmark, not a smaller one
+        for visitor in opened:
+            if visitor not in self.visitors:
+                await visitor.close()
         # Benchmark traffic is read by raw readers, not the test client's frame lists.
         for agent in self.agents:
             await agent.detach()

@@ -42,6 +42,7 @@ from tests.bench.common import BenchEnv  # noqa: E402
 
 SECTIONS: dict[str, str] = {
     "messaging": "tests.bench.messaging",
+    "gateway": "tests.bench.gateway",
 }
 """Section name -> module; run in this order. Modules are imported only when selected."""
 
