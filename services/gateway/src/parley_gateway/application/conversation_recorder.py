@@ -68,15 +68,26 @@ class ConversationRecorder:
     def __init__(self, deps: ConversationDeps) -> None:
         self.deps = deps
 
-    async def load(self, conversation_id: str) -> Conversation | None:
-        """The snapshot brought up to the log's last entry (it may lag behind a racing writer)."""
+    async def load(self, conversation_id: str, *, fresh: bool = True) -> Conversation | None:
+        """The conversation's state.
+
+        ``fresh``: the snapshot brought up to the log's last entry. Otherwise the snapshot as
+        stored, which may lag when a writer died between its append and its snapshot update:
+        decisions on it are safe only as strict appends (see ``decide``), whose conflict sends
+        the caller back for a fresh load. Reading the log tail is a range query on the largest
+        collection, so the hot path reads it only after such a conflict.
+        """
         snapshot = await self.deps.snapshots.get(conversation_id)
+        if not fresh:
+            return snapshot
         after = snapshot.last_seq if snapshot else 0
         return fold(snapshot, await self.deps.log.read(conversation_id, after))
 
-    async def visible(self, conversation_id: str, who: Principal) -> Conversation:
+    async def visible(
+        self, conversation_id: str, who: Principal, *, fresh: bool = True
+    ) -> Conversation:
         """The conversation if ``who`` may see it; ``NotFound`` alike for missing and forbidden."""
-        conversation = await self.load(conversation_id)
+        conversation = await self.load(conversation_id, fresh=fresh)
         if conversation is not None and await self.may_see(conversation, who):
             return conversation
         raise NotFound("no such conversation")
@@ -101,14 +112,24 @@ class ConversationRecorder:
         """Run ``attempt`` on fresh state until its strict append is not overtaken by another
         writer: decisions (end, accept, rate, ...) are made on the state they change.
         ``who`` None: the gateway itself acts (routing's events), no visibility check."""
-        for _ in range(DECISION_ATTEMPTS):
+        for attempt_number in range(DECISION_ATTEMPTS):
+            # The stored snapshot first; after a conflict, the snapshot plus the log's tail.
+            fresh = attempt_number > 0
             if who is None:
-                loaded = await self.load(conversation_id)
+                loaded = await self.load(conversation_id, fresh=fresh)
+                if loaded is None and not fresh:
+                    loaded = await self.load(conversation_id, fresh=True)
                 if loaded is None:
                     raise NotFound("no such conversation")
                 conversation = loaded
             else:
-                conversation = await self.visible(conversation_id, who)
+                try:
+                    conversation = await self.visible(conversation_id, who, fresh=fresh)
+                except NotFound:
+                    if fresh:
+                        raise
+                    # A conversation whose snapshot was never written yet: ask the log.
+                    conversation = await self.visible(conversation_id, who, fresh=True)
             try:
                 return await attempt(conversation)
             except SequenceTaken:

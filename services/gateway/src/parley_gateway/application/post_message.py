@@ -53,13 +53,21 @@ class PostMessage:
         """Store the message (card numbers in visitor text masked first) and publish
         ``MessagePostedV1``; a resent ``client_message_id`` returns the original entry.
         ``attachment_ids``: files the author uploaded to this conversation (else ``NotFound``)."""
-        conversation = await self._recorder.visible(conversation_id, author)
-        if attachment_ids:
-            found = await attachments_of(
-                self._deps.attachments, author, conversation.id, attachment_ids
+
+        async def attempt(conversation: Conversation) -> Appended:
+            files = attachments
+            if attachment_ids:
+                found = await attachments_of(
+                    self._deps.attachments, author, conversation.id, attachment_ids
+                )
+                files = (*attachments, *found)
+            return await self.post(
+                conversation, author, text, client_message_id, files, strict=True
             )
-            attachments = (*attachments, *found)
-        return await self.post(conversation, author, text, client_message_id, attachments)
+
+        # Strict: the message must follow the state it was checked against (not ended, the
+        # author still in it); a writer that got there first sends us back to re-check.
+        return await self._recorder.decide(conversation_id, author, attempt)
 
     async def post(
         self,
@@ -68,6 +76,8 @@ class PostMessage:
         text: str,
         client_message_id: str | None,
         attachments: Sequence[AttachmentRef] = (),
+        *,
+        strict: bool = False,
     ) -> Appended:
         check_client_message_id(client_message_id)
         if not text.strip() and not attachments:
@@ -122,5 +132,6 @@ class PostMessage:
                 )
             ],
             dedupe_key=dedupe_key(conversation.id, actor, client_message_id),
+            strict=strict,
         )
         return Appended(recorded.entry, recorded.duplicate)
