@@ -40,8 +40,9 @@ async def test_visitor_on_a_and_agent_on_b_chat_both_ways_after_routing_assigns(
         await agent.wait_for(about(conversation_id, lifecycle="active"))
         await visitor.wait_for(agent_joined(conversation_id))
 
-        # What the agent saw of the waiting conversation live, plus the rest from the log.
-        await agent.resume(conversation_id, agent.last_seq(conversation_id))
+        # Joining makes the agent's socket follow the conversation from its start: the
+        # history arrives without asking. (A resume on a socket that already follows with an
+        # older cursor would replay entries, which docs/protocol.md allows and clients ignore.)
         first = await agent.wait_for(message_event(conversation_id, "Hello, is anyone there?"))
         assert first["actor"]["role"] == "visitor"
 
