@@ -83,6 +83,13 @@ class Replicas:
             )
             for _ in range(count)
         ]
+        if not any(process.service == "reports" for process in self.processes):
+            # As in the whole system: the reports journal consumes every event, so the
+            # gateway's conversation events are routable and leave its outbox.
+            self.processes.append(
+                ServiceProcess("reports", self.rabbitmq_url, self.mongodb_url, self.log_dir)
+            )
+            await asyncio.to_thread(self.processes[-1].start, 60.0)
         self.processes.extend(started)
         await asyncio.gather(*(asyncio.to_thread(process.start, 60.0) for process in started))
         return started
@@ -99,6 +106,9 @@ class Replicas:
         client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(self.mongodb_url)
         with contextlib.suppress(Exception):
             await client.drop_database(self.database)
+            for process in self.processes:
+                if process.service == "reports":
+                    await client.drop_database(process.database)
         await client.close()
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from pymongo import ASCENDING, UpdateOne
+from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -109,19 +109,29 @@ async def test_unset_and_decrement_in_one_update(db: AsyncDatabase[Any]) -> None
     assert stored["_outbox"] == {"b": 2} and stored["_outbox_pending"] == 1
 
 
-async def test_conditional_unset_and_decrement_in_one_bulk_write(db: AsyncDatabase[Any]) -> None:
-    await db.c.insert_one({"_id": "d", "_outbox": {"a": 1, "b": 2}, "_outbox_pending": 2})
-    operations = [
-        UpdateOne(
-            {"_id": "d", f"_outbox.{key}": {"$exists": True}},
-            {"$unset": {f"_outbox.{key}": ""}, "$inc": {"_outbox_pending": -1}},
-        )
-        for key in ("a", "a", "b")  # "a" twice: the second finds nothing to count off
-    ]
-    result = await db.c.bulk_write(operations, ordered=False)
-    assert result.modified_count == 2
-    stored = await db.c.find_one({"_id": "d"})
-    assert stored["_outbox"] == {} and stored["_outbox_pending"] == 0
+async def test_unset_many_paths_on_documents_by_id_list(db: AsyncDatabase[Any]) -> None:
+    await db.c.insert_many(
+        [
+            {"_id": "d1", "_outbox": {"a": 1, "x": 9}},
+            {"_id": "d2", "_outbox": {"b": 2}},
+            {"_id": "d3", "_outbox": {"c": 3}},
+        ]
+    )
+    await db.c.update_many(
+        {"_id": {"$in": ["d1", "d2"]}}, {"$unset": {"_outbox.a": "", "_outbox.b": ""}}
+    )
+    found = {doc["_id"]: doc["_outbox"] async for doc in db.c.find({})}
+    assert found == {"d1": {"x": 9}, "d2": {}, "d3": {"c": 3}}
+
+
+async def test_reset_a_counter_only_where_an_embedded_document_is_empty(
+    db: AsyncDatabase[Any],
+) -> None:
+    await db.c.insert_many(
+        [{"_id": "empty", "_outbox": {}, "n": 2}, {"_id": "full", "_outbox": {"a": 1}, "n": 3}]
+    )
+    await db.c.update_many({"_id": {"$in": ["empty", "full"]}, "_outbox": {}}, {"$set": {"n": 0}})
+    assert {doc["_id"]: doc["n"] async for doc in db.c.find({})} == {"empty": 0, "full": 3}
 
 
 async def test_set_and_increment_a_missing_counter_in_one_update(db: AsyncDatabase[Any]) -> None:

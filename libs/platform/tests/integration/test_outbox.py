@@ -43,7 +43,8 @@ async def test_events_written_with_a_change_are_published_and_removed(
     await eventually(lambda: handled == [1, 2, 3])
     stored = await runtime.db.things.find_one({"_id": "thing-1"})
     assert stored["state"] == "changed" and stored["_outbox"] == {}
-    assert stored["_outbox_pending"] == 0
+    await runtime.relay.sweep()
+    assert (await runtime.db.things.find_one({"_id": "thing-1"}))["_outbox_pending"] == 0
 
 
 async def test_events_left_behind_by_a_dead_process_are_swept_up(
@@ -74,6 +75,7 @@ async def test_broker_outage_delays_outbox_events_but_loses_none(
         rabbitmq.start_app()
     await eventually(lambda: sorted(handled) == list(range(10)), timeout_s=60)
     await eventually(lambda: runtime.relay.healthy)
+    await runtime.relay.sweep()
     assert await runtime.db.things.count_documents({"_outbox_pending": {"$gt": 0}}) == 0
 
 

@@ -20,7 +20,9 @@ from .publisher import OutgoingEvent
 
 OUTBOX_FIELD = "_outbox"
 PENDING_FIELD = "_outbox_pending"
-"""How many events wait in the document's outbox; the relay's sweep looks for it above 0."""
+"""Above 0: the document may have events waiting (raised by each write that stores events).
+The relay removes published events; its sweep sets the counter back to 0 once the outbox is
+empty, so the sweep's query stays limited to documents that had recent events."""
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,15 @@ from typing import Any
 import structlog
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
-from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from .outbox import OUTBOX_FIELD, PENDING_FIELD, PendingEvent, pending_in
 from .publisher import EventPublisher, PublishFailed, UnroutableEvent
 
 log = structlog.get_logger(__name__)
+
+SWEEP_BATCH = 5_000
+"""Documents a sweep looks at per collection; the next sweep takes the rest."""
 
 
 class OutboxRelay:
@@ -115,10 +117,14 @@ class OutboxRelay:
         cutoff = datetime.now(UTC) - self._stale_after
         published = 0
         for name in self._collections:
-            cursor = self._db[name].find({PENDING_FIELD: {"$gt": 0}}).limit(1_000)
+            cursor = self._db[name].find({PENDING_FIELD: {"$gt": 0}}).limit(SWEEP_BATCH)
+            emptied: list[Any] = []
             async for document in cursor:
                 events = pending_in(name, document)
-                if not events or (not everything and events[0].order[0] > cutoff):
+                if not events:
+                    emptied.append(document["_id"])
+                    continue
+                if not everything and events[0].order[0] > cutoff:
                     continue
                 try:
                     await self._publish(events, republished=True)
@@ -128,6 +134,12 @@ class OutboxRelay:
                     log.error("outbox.unroutable", collection=name, error=str(exc))
                     continue
                 published += len(events)
+            if emptied:
+                # Only where the outbox is still empty: a write that just added an event also
+                # raised the counter, and its document does not match.
+                await self._db[name].update_many(
+                    {"_id": {"$in": emptied}, OUTBOX_FIELD: {}}, {"$set": {PENDING_FIELD: 0}}
+                )
         if self._degraded:
             log.info("outbox.recovered", published=published)
             self._degraded = False
@@ -137,50 +149,43 @@ class OutboxRelay:
         by_document: dict[tuple[str, Any], list[PendingEvent]] = defaultdict(list)
         for event in events:
             by_document[(event.collection, event.document_id)].append(event)
+        done: list[PendingEvent] = []
         results = await asyncio.gather(
-            *(self._publish_document(group, republished) for group in by_document.values()),
+            *(self._publish_document(group, republished, done) for group in by_document.values()),
             return_exceptions=True,
         )
+        if done:
+            await self._forget(done)
         failures = [result for result in results if isinstance(result, BaseException)]
         # A lost broker outranks an unroutable type: it is what puts the relay in degraded mode.
         failures.sort(key=lambda failure: isinstance(failure, UnroutableEvent))
         if failures:
             raise failures[0]
 
-    async def _publish_document(self, events: list[PendingEvent], republished: bool) -> None:
-        done: list[PendingEvent] = []
+    async def _publish_document(
+        self, events: list[PendingEvent], republished: bool, done: list[PendingEvent]
+    ) -> None:
         async with self._slots:
-            try:
-                for event in events:
-                    # Publish inside the trace of the write that stored the event.
-                    token = otel_context.attach(propagate.extract(dict(event.headers)))
-                    try:
-                        await self._publisher.publish_raw(
-                            event.body, event.routing_key, event.event_id, republished=republished
-                        )
-                    finally:
-                        otel_context.detach(token)
-                    done.append(event)
-            finally:
-                if done:
-                    await self._forget(done)
+            for event in events:
+                # Publish inside the trace of the write that stored the event.
+                token = otel_context.attach(propagate.extract(dict(event.headers)))
+                try:
+                    await self._publisher.publish_raw(
+                        event.body, event.routing_key, event.event_id, republished=republished
+                    )
+                finally:
+                    otel_context.detach(token)
+                done.append(event)
 
     async def _forget(self, done: list[PendingEvent]) -> None:
-        # Each event is counted off only if it is still there, so two relays (or a fast path
-        # and a sweep) publishing the same event never push the counter below the truth.
-        await self._db[done[0].collection].bulk_write(
-            [
-                UpdateOne(
-                    {
-                        "_id": event.document_id,
-                        f"{OUTBOX_FIELD}.{event.event_id}": {"$exists": True},
-                    },
-                    {
-                        "$unset": {f"{OUTBOX_FIELD}.{event.event_id}": ""},
-                        "$inc": {PENDING_FIELD: -1},
-                    },
-                )
-                for event in done
-            ],
-            ordered=False,
-        )
+        # One write per collection for the whole batch: on servers that scan for every filter
+        # (FerretDB), a write per event would cost a scan per event. Unsetting a path a document
+        # does not have changes nothing, so every document gets the batch's full list.
+        by_collection: dict[str, list[PendingEvent]] = defaultdict(list)
+        for event in done:
+            by_collection[event.collection].append(event)
+        for collection, events in by_collection.items():
+            await self._db[collection].update_many(
+                {"_id": {"$in": list({event.document_id for event in events})}},
+                {"$unset": {f"{OUTBOX_FIELD}.{event.event_id}": "" for event in events}},
+            )
