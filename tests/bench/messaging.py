@@ -21,6 +21,7 @@ latency it hardly depends on what else the machine is doing.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import json
@@ -202,7 +203,7 @@ class Collector:
         return True
 
 
-class BenchPath:
+class BenchPath(abc.ABC):
     """One way of getting an event from the application to a handler."""
 
     label: ClassVar[str]
@@ -211,8 +212,9 @@ class BenchPath:
     def __init__(self, activity: Activity) -> None:
         self.collector = Collector(self.label, activity)
 
+    @abc.abstractmethod
     async def send(self, phase: int, seq: int) -> None:
-        raise NotImplementedError
+        """Send one event of ``phase`` numbered ``seq`` along this path."""
 
 
 # --- raw aio-pika ---------------------------------------------------------------------------

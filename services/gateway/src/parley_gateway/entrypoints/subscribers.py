@@ -14,35 +14,23 @@ from parley_contracts.routing import (
     QueuePositionChangedV1,
 )
 from parley_platform.messaging.codec import parse_cloudevent
+from parley_platform.messaging.consumer import Handler
 from parley_platform.runtime import ServiceRuntime
 
 from ..application.conversation_use_cases import ConversationUseCases
 
 
 def subscribe(runtime: ServiceRuntime, cases: ConversationUseCases) -> None:
-    """Register the consumers (before ``runtime.start()``)."""
-    runtime.consume(
-        runtime.queue("conversation-assigned", [ConversationAssignedV1.TYPE]),
-        cases.when_conversation_assigned,
-        parse_cloudevent,
-    )
-    runtime.consume(
-        runtime.queue("conversation-offered", [ConversationOfferedV1.TYPE]),
-        cases.when_conversation_offered,
-        parse_cloudevent,
-    )
-    runtime.consume(
-        runtime.queue("queue-position-changed", [QueuePositionChangedV1.TYPE]),
-        cases.when_queue_position_changed,
-        parse_cloudevent,
-    )
-    runtime.consume(
-        runtime.queue("no-operator-found", [NoOperatorFoundV1.TYPE]),
-        cases.when_no_operator_found,
-        parse_cloudevent,
-    )
-    runtime.consume(
-        runtime.queue("assignment-expired", [AssignmentExpiredV1.TYPE]),
-        cases.when_assignment_expired,
-        parse_cloudevent,
-    )
+    """Register the consumers (before ``runtime.start()``): one queue per routing event."""
+    handlers: dict[str, tuple[str, Handler]] = {
+        "conversation-assigned": (ConversationAssignedV1.TYPE, cases.when_conversation_assigned),
+        "conversation-offered": (ConversationOfferedV1.TYPE, cases.when_conversation_offered),
+        "queue-position-changed": (
+            QueuePositionChangedV1.TYPE,
+            cases.when_queue_position_changed,
+        ),
+        "no-operator-found": (NoOperatorFoundV1.TYPE, cases.when_no_operator_found),
+        "assignment-expired": (AssignmentExpiredV1.TYPE, cases.when_assignment_expired),
+    }
+    for queue, (routing_key, handler) in handlers.items():
+        runtime.consume(runtime.queue(queue, [routing_key]), handler, parse_cloudevent)
