@@ -11,12 +11,9 @@ import aio_pika
 import pytest
 from pymongo import AsyncMongoClient
 
+from parley_contracts.common import OperatorAvailability
 from parley_contracts.envelope import CloudEvent
-from parley_contracts.gateway.presence import (
-    OperatorAvailability,
-    OperatorPresenceChangedV1,
-    PresenceReason,
-)
+from parley_contracts.routing import OperatorPresenceChangedV1, PresenceReason
 from parley_platform.messaging.outbox import document_with_events, pending_in
 from parley_platform.runtime import ServiceRuntime
 from parley_platform.settings import ServiceSettings

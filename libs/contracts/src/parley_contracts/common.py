@@ -61,6 +61,23 @@ class ValueObject(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", use_attribute_docstrings=True)
 
 
+class OperatorAvailability(StrEnum):
+    """Whether an agent takes chats. Agents start offline (A1)."""
+
+    ONLINE = "online"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+
+class RoutingMode(StrEnum):
+    """How a channel hands waiting conversations to operators (R1)."""
+
+    PUSH = "push"
+    """Routing picks the operator."""
+    PULL = "pull"
+    """Every eligible operator is offered the conversation; the first to accept gets it."""
+
+
 class ParticipantRole(StrEnum):
     """The part someone plays in a conversation."""
 

@@ -14,7 +14,14 @@ from typing import TypedDict, TypeVar
 
 from parley_contracts import chatbot, gateway, notifications, routing, tickets
 from parley_contracts.base import Message
-from parley_contracts.common import Attachment, Participant, ParticipantRole, VisitorInfo
+from parley_contracts.common import (
+    Attachment,
+    OperatorAvailability,
+    Participant,
+    ParticipantRole,
+    RoutingMode,
+    VisitorInfo,
+)
 from parley_contracts.envelope import CloudEvent
 from parley_contracts.names import Service, source_for
 from parley_contracts.registry import owner_of
@@ -46,6 +53,23 @@ DECISION = routing.RoutingDecision(
         ),
         routing.CandidateVerdict(agent_id="a-cleo", eligible=False, reasons=("at capacity: 3/3",)),
     ),
+)
+BOB_PROFILE = routing.OperatorProfile(
+    agent_id="a-bob",
+    chat_name="Bob",
+    main_language="en",
+    extra_languages=("fr",),
+    expertise=("billing",),
+    country="GB",
+    max_chats=3,
+    channel_ids=(CHANNEL,),
+)
+BOB_OVERVIEW = routing.OperatorOverview(
+    profile=BOB_PROFILE,
+    availability=OperatorAvailability.ONLINE,
+    active_conversation_ids=(CONVERSATION,),
+    online_since=AT - timedelta(minutes=30),
+    last_assigned_at=AT + timedelta(seconds=12),
 )
 TRANSCRIPT = gateway.TranscriptV1(
     conversation_id=CONVERSATION,
@@ -136,12 +160,19 @@ _EXAMPLES: tuple[Message, ...] = (
         agent_ids=("a-bob",),
     ),
     gateway.TypingChangedV1(**_ids, participant=BOB, typing=True),
-    gateway.OperatorPresenceChangedV1(
+    gateway.OperatorSignalledV1(
         agent_id="a-bob",
         display_name="Bob",
-        availability=gateway.OperatorAvailability.ONLINE,
-        previous_availability=gateway.OperatorAvailability.OFFLINE,
-        reason=gateway.PresenceReason.MANUAL,
+        signal=gateway.OperatorSignal.CHOSE_AVAILABILITY,
+        availability=OperatorAvailability.ONLINE,
+        at=AT - timedelta(minutes=30),
+    ),
+    gateway.ChannelConfiguredV1(
+        channel_id=CHANNEL,
+        name="Website support",
+        routing_mode=RoutingMode.PUSH,
+        request_timeout_seconds=300,
+        answer_timeout_seconds=60,
     ),
     gateway.PostBotMessageV1(
         conversation_id=CONVERSATION,
@@ -185,6 +216,35 @@ _EXAMPLES: tuple[Message, ...] = (
     routing.QueuePositionChangedV1(**_ids, position=2, estimated_wait_seconds=90.0),
     routing.NoOperatorFoundV1(
         **_ids, reason=routing.NoOperatorReason.TIMED_OUT, waited_seconds=300.0
+    ),
+    routing.TransferRefusedV1(
+        **_ids, requested_by="a-bob", to_agent_id="a-cleo", reason="Cleo is away"
+    ),
+    routing.OperatorPresenceChangedV1(
+        agent_id="a-bob",
+        display_name="Bob",
+        availability=OperatorAvailability.ONLINE,
+        previous_availability=OperatorAvailability.OFFLINE,
+        reason=routing.PresenceReason.MANUAL,
+        channel_ids=(CHANNEL,),
+    ),
+    routing.TransferConversationV1(**_ids, requested_by="a-bob", to_channel_id="sales"),
+    routing.UpdateOperatorV1(agent_id="a-bob", display_name="Bob", profile=BOB_PROFILE),
+    routing.OperatorUpdatedV1(agent_id="a-bob", operator=BOB_OVERVIEW),
+    routing.GetOperatorsV1(channel_id=CHANNEL),
+    routing.OperatorsV1(operators=(BOB_OVERVIEW,)),
+    routing.GetRoutingDecisionsV1(conversation_id=CONVERSATION),
+    routing.RoutingDecisionsV1(
+        conversation_id=CONVERSATION,
+        decisions=(
+            routing.DecisionRecord(
+                decided_at=AT + timedelta(seconds=12),
+                kind=routing.DecisionKind.ASSIGNED,
+                agent_ids=("a-bob",),
+                decision=DECISION,
+                decision_ms=0.4,
+            ),
+        ),
     ),
     chatbot.HandoffRequestedV1(
         **_ids,

@@ -1,25 +1,30 @@
 """Messages of routing, which matches waiting conversations with operators.
 
-Routing consumes ``conversation.requested.v1``, ``chatbot.handoff_requested.v1``, operator
-presence and conversation ends. Every assignment (and every pull-mode offer) says which rule
-picked the agents and why the other candidates lost, so a decision can be explained after the
-fact.
+Routing owns operator profiles, presence, the waiting queue and assignments. It consumes
+``conversation.requested.v1``, ``chatbot.handoff_requested.v1``, the gateway's operator signals,
+channel settings, joins, leaves, agent messages and conversation ends. Every assignment (and every
+pull-mode offer) says which rule picked the agents and why the other candidates lost, so a
+decision can be explained after the fact; ``routing.get_decisions.v1`` reads them back.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Self
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
-from parley_contracts.base import Event
+from parley_contracts.base import Command, Event, Query, Reply
 from parley_contracts.common import (
     AgentId,
     ChannelId,
     ConversationId,
+    CountryCode,
     DisplayName,
+    LanguageTag,
+    OperatorAvailability,
     Seconds,
+    Tag,
     UtcDatetime,
     ValueObject,
 )
@@ -35,6 +40,8 @@ class AssignmentMode(StrEnum):
     """Routing chose the agent."""
     PULL = "pull"
     """The agent was first among the eligible agents to accept."""
+    TRANSFER = "transfer"
+    """Another agent transferred the conversation to this agent or to this agent's channel."""
 
 
 class CandidateVerdict(ValueObject):
@@ -74,6 +81,8 @@ class ConversationAssignedV1(Event):
     answer_by: UtcDatetime | None = None
     """Deadline for the agent's first answer; afterwards the next eligible agent gets it."""
     decision: RoutingDecision
+    previous_agent_id: AgentId | None = None
+    """For a transfer: the agent who handed it over and leaves the conversation."""
 
 
 class ConversationOfferedV1(Event):
@@ -143,11 +152,212 @@ class NoOperatorFoundV1(Event):
     waited_seconds: Seconds
 
 
+class TransferRefusedV1(Event):
+    """A transfer could not be made; the conversation stays with the agent who asked."""
+
+    TYPE: ClassVar[str] = "conversation.transfer_refused.v1"
+
+    conversation_id: ConversationId
+    channel_id: ChannelId
+    requested_by: AgentId
+    to_agent_id: AgentId | None = None
+    to_channel_id: ChannelId | None = None
+    reason: Annotated[str, StringConstraints(max_length=500)]
+    """Why, for the agent who asked: ``Cleo is away``, ``nobody in Sales is available``."""
+    decision: RoutingDecision | None = None
+
+
+class PresenceReason(StrEnum):
+    """Why an agent's presence changed."""
+
+    MANUAL = "manual"
+    """The agent chose the new availability."""
+    IDLE = "idle"
+    """No activity for the configured idle time: online became away."""
+    ACTIVE = "active"
+    """Activity brought an agent who had gone away by idling back online."""
+    INACTIVE = "inactive"
+    """No activity for 30 minutes: the agent went offline and left their channels."""
+    CONNECTION_LOST = "connection_lost"
+    """The agent's last socket closed and none reopened within the grace period."""
+    SIGNED_OUT = "signed_out"
+    """The agent's session ended."""
+    CHANNELS_CHANGED = "channels_changed"
+    """Availability is unchanged; the agent joined or left channels."""
+
+
+class OperatorPresenceChangedV1(Event):
+    """An agent's availability, or the channels they take chats from, changed."""
+
+    TYPE: ClassVar[str] = "operator.presence_changed.v1"
+
+    agent_id: AgentId
+    display_name: DisplayName
+    availability: OperatorAvailability
+    previous_availability: OperatorAvailability | None = None
+    reason: PresenceReason
+    channel_ids: tuple[ChannelId, ...] = ()
+    """The channels the agent has joined (A2) after the change."""
+
+
+class OperatorProfile(ValueObject):
+    """What an operator can do (R1, A4): routing's hard limits and preferences read it."""
+
+    agent_id: AgentId
+    chat_name: DisplayName
+    """The name visitors see in the chat."""
+    main_language: LanguageTag | None = None
+    extra_languages: tuple[LanguageTag, ...] = ()
+    expertise: tuple[Tag, ...] = ()
+    country: CountryCode | None = None
+    max_chats: Annotated[int, Field(ge=1, le=50)] = 3
+    """Maximum simultaneous chats; routing never assigns beyond it."""
+    channel_ids: tuple[ChannelId, ...] = ()
+    """Channels the operator has joined: only these route conversations to them."""
+
+
+class OperatorOverview(ValueObject):
+    """An operator's profile and what they are doing now."""
+
+    profile: OperatorProfile
+    availability: OperatorAvailability
+    active_conversation_ids: tuple[ConversationId, ...] = ()
+    """Conversations the operator holds now: their load."""
+    online_since: UtcDatetime | None = None
+    last_assigned_at: UtcDatetime | None = None
+
+
+class OperatorsV1(Reply):
+    """Operators, ordered by chat name."""
+
+    TYPE: ClassVar[str] = "routing.operators.v1"
+
+    operators: tuple[OperatorOverview, ...]
+
+
+class GetOperatorsV1(Query):
+    """Read operators: all of them, the ones named, or the ones who joined a channel."""
+
+    TYPE: ClassVar[str] = "routing.get_operators.v1"
+    REPLY: ClassVar[type[Reply]] = OperatorsV1
+
+    agent_ids: tuple[AgentId, ...] = ()
+    """Only these agents (an unknown id is left out); empty: no filter."""
+    channel_id: ChannelId | None = None
+    """Only operators who joined this channel."""
+
+
+class OperatorUpdatedV1(Reply):
+    """The operator after an update, or why the update was refused."""
+
+    TYPE: ClassVar[str] = "routing.operator_updated.v1"
+
+    agent_id: AgentId
+    operator: OperatorOverview | None = None
+    error: Annotated[str, StringConstraints(max_length=500)] | None = None
+    """Set when nothing was changed, naming the field at fault: ``max_chats: ...``."""
+
+
+class UpdateOperatorV1(Query):
+    """Create or change an operator's profile, or join and leave channels (A2, A4).
+
+    ``profile`` replaces the whole profile (its ``channel_ids`` too); ``join_channel_ids`` and
+    ``leave_channel_ids`` change only the channels, so that an agent's join does not overwrite an
+    admin's concurrent profile edit. An operator who does not exist yet is created offline.
+    """
+
+    TYPE: ClassVar[str] = "routing.update_operator.v1"
+    REPLY: ClassVar[type[Reply]] = OperatorUpdatedV1
+
+    agent_id: AgentId
+    display_name: DisplayName
+    """The agent's account name, the chat name of a profile created by a channel join."""
+    profile: OperatorProfile | None = None
+    join_channel_ids: tuple[ChannelId, ...] = ()
+    leave_channel_ids: tuple[ChannelId, ...] = ()
+
+
+class DecisionKind(StrEnum):
+    ASSIGNED = "assigned"
+    OFFERED = "offered"
+    REASSIGNED = "reassigned"
+    """The assigned operator did not answer in time, or went offline, and the next one got it."""
+    TRANSFERRED = "transferred"
+    TRANSFER_REFUSED = "transfer_refused"
+    NO_OPERATOR = "no_operator"
+    ACCEPTED = "accepted"
+    """Pull mode: an operator accepted an offer."""
+
+
+class DecisionRecord(ValueObject):
+    """One decision routing took for a conversation (R4)."""
+
+    decided_at: UtcDatetime
+    kind: DecisionKind
+    agent_ids: tuple[AgentId, ...] = ()
+    """Who got it (assigned, transferred) or was offered it."""
+    decision: RoutingDecision
+    decision_ms: Annotated[float, Field(ge=0)] | None = None
+    """How long choosing took."""
+
+
+class RoutingDecisionsV1(Reply):
+    """Every decision for a conversation, oldest first (empty when routing never saw it)."""
+
+    TYPE: ClassVar[str] = "routing.decisions.v1"
+
+    conversation_id: ConversationId
+    decisions: tuple[DecisionRecord, ...]
+
+
+class GetRoutingDecisionsV1(Query):
+    """Read why a conversation went where it went (R4)."""
+
+    TYPE: ClassVar[str] = "routing.get_decisions.v1"
+    REPLY: ClassVar[type[Reply]] = RoutingDecisionsV1
+
+    conversation_id: ConversationId
+
+
+class TransferConversationV1(Command):
+    """An agent hands their conversation to another agent or to a channel's operators (A6).
+
+    To an agent: the agent must be online with free capacity. To a channel: routing chooses among
+    the channel's operators by the usual rules at once (no queueing). Either way the result is
+    ``conversation.assigned.v1`` with mode ``transfer`` or ``conversation.transfer_refused.v1``.
+    """
+
+    TYPE: ClassVar[str] = "routing.transfer_conversation.v1"
+
+    conversation_id: ConversationId
+    channel_id: ChannelId
+    """The conversation's own channel."""
+    requested_by: AgentId
+    to_agent_id: AgentId | None = None
+    to_channel_id: ChannelId | None = None
+    """Exactly one of ``to_agent_id`` and ``to_channel_id`` is set."""
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Self:
+        if (self.to_agent_id is None) == (self.to_channel_id is None):
+            raise ValueError("set exactly one of to_agent_id and to_channel_id")
+        return self
+
+
 MESSAGES = (
     ConversationAssignedV1,
     ConversationOfferedV1,
     AssignmentExpiredV1,
     QueuePositionChangedV1,
     NoOperatorFoundV1,
+    TransferRefusedV1,
+    OperatorPresenceChangedV1,
+    TransferConversationV1,
+    UpdateOperatorV1,
+    OperatorUpdatedV1,
+    GetOperatorsV1,
+    OperatorsV1,
+    GetRoutingDecisionsV1,
+    RoutingDecisionsV1,
 )
 """Every message routing publishes, in catalogue order."""

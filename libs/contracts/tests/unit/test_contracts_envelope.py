@@ -9,9 +9,10 @@ from pydantic import ValidationError
 from parley_contracts.base import Message
 from parley_contracts.envelope import CloudEvent, new_event_id, parse_event, parse_event_as
 from parley_contracts.examples import AT, example_event, example_of
-from parley_contracts.gateway import ConversationEndedV1, MessagePostedV1, OperatorPresenceChangedV1
+from parley_contracts.gateway import ConversationEndedV1, MessagePostedV1
 from parley_contracts.names import Service, source_for
 from parley_contracts.registry import ALL_MESSAGES, UnknownMessageType
+from parley_contracts.routing import OperatorPresenceChangedV1
 
 pytestmark = pytest.mark.unit
 

@@ -6,12 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from parley_contracts.common import OperatorAvailability
 from parley_contracts.envelope import CloudEvent
-from parley_contracts.gateway.presence import (
-    OperatorAvailability,
-    OperatorPresenceChangedV1,
-    PresenceReason,
-)
+from parley_contracts.routing import OperatorPresenceChangedV1, PresenceReason
 from parley_platform.messaging.outbox import (
     OUTBOX_FIELD,
     PENDING_FIELD,

@@ -6,12 +6,9 @@ import json
 
 import pytest
 
+from parley_contracts.common import OperatorAvailability
 from parley_contracts.envelope import CloudEvent
-from parley_contracts.gateway.presence import (
-    OperatorAvailability,
-    OperatorPresenceChangedV1,
-    PresenceReason,
-)
+from parley_contracts.routing import OperatorPresenceChangedV1, PresenceReason
 from parley_reports.application.record_event import RecordEvent
 from parley_reports.domain.journal import JournalEntry
 
@@ -36,14 +33,14 @@ def presence_event() -> CloudEvent[OperatorPresenceChangedV1]:
         availability=OperatorAvailability.AWAY,
         reason=PresenceReason.IDLE,
     )
-    return CloudEvent.wrap(change, source="/parley/gateway")
+    return CloudEvent.wrap(change, source="/parley/routing")
 
 
 async def test_event_is_kept_with_its_whole_envelope() -> None:
     journal = InMemoryJournal()
     event = presence_event()
     await RecordEvent(journal)(event)
-    entry = journal.entries[f"/parley/gateway|{event.id}"]
+    entry = journal.entries[f"/parley/routing|{event.id}"]
     assert entry.type == "operator.presence_changed.v1"
     assert json.loads(entry.envelope)["data"]["availability"] == "away"
 

@@ -3,6 +3,7 @@
 Import from here: ``from parley_contracts.gateway import MessagePostedV1``.
 """
 
+from parley_contracts.gateway.channels import ChannelConfiguredV1
 from parley_contracts.gateway.conversation import (
     ConversationEndedV1,
     ConversationEvent,
@@ -23,11 +24,7 @@ from parley_contracts.gateway.conversation import (
     Rating,
     TypingChangedV1,
 )
-from parley_contracts.gateway.presence import (
-    OperatorAvailability,
-    OperatorPresenceChangedV1,
-    PresenceReason,
-)
+from parley_contracts.gateway.presence import OperatorSignal, OperatorSignalledV1
 from parley_contracts.gateway.requests import (
     GetTranscriptV1,
     PostBotMessageV1,
@@ -45,7 +42,8 @@ MESSAGES = (
     ConversationEndedV1,
     ConversationRatedV1,
     TypingChangedV1,
-    OperatorPresenceChangedV1,
+    OperatorSignalledV1,
+    ChannelConfiguredV1,
     PostBotMessageV1,
     GetTranscriptV1,
     TranscriptV1,
@@ -54,6 +52,7 @@ MESSAGES = (
 
 __all__ = [
     "MESSAGES",
+    "ChannelConfiguredV1",
     "ConversationEndedV1",
     "ConversationEvent",
     "ConversationOutcome",
@@ -69,12 +68,11 @@ __all__ = [
     "MessageChoice",
     "MessagePostedV1",
     "MessageVisibility",
-    "OperatorAvailability",
-    "OperatorPresenceChangedV1",
+    "OperatorSignal",
+    "OperatorSignalledV1",
     "ParticipantJoinedV1",
     "ParticipantLeftV1",
     "PostBotMessageV1",
-    "PresenceReason",
     "Rating",
     "TranscriptEntry",
     "TranscriptV1",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 
-from parley_contracts.gateway.presence import OperatorAvailability as Availability
+from parley_contracts.common import OperatorAvailability as Availability
 
 __all__ = ["Availability", "ExpertiseMatch", "Operator", "OperatorProfile", "OperatorState"]
 
