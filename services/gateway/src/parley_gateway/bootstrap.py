@@ -5,6 +5,7 @@ Nothing connects here: ``create_app`` builds objects; the runtime's lifespan con
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -13,14 +14,18 @@ import structlog
 from litestar import Litestar
 from litestar.datastructures import State
 
+from parley_platform.messaging.request import QueryClient
 from parley_platform.runtime import ServiceRuntime
 
+from .adapters.announcing_channels import AnnouncingChannelRepository
+from .adapters.broker_sender import BrokerSender
 from .adapters.customer_token import verify_customer_token
 from .adapters.geoip_countries import MaxMindCountries
 from .adapters.live_fanout import RabbitLiveFanout
 from .adapters.mongo_conversation_log import COLLECTION as LOG_COLLECTION
 from .adapters.mongo_conversation_log import MongoConversationLog
 from .adapters.mongo_conversation_snapshots import MongoConversationSnapshots
+from .adapters.online_operators import OnlineOperators, PresenceFeedingSink
 from .adapters.system_clock import SystemClock
 from .application.conversation_ports import ConversationDeps
 from .application.conversation_use_cases import ConversationUseCases, TimeOrderedIds
@@ -49,7 +54,9 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
     runtime = ServiceRuntime(settings)
     clock = SystemClock()
     secret_key = _secret_key(settings)
-    http = wire_http(runtime.db, settings, secret_key, clock=clock)
+    events = BrokerSender(runtime.publisher, runtime.source)
+    queries = QueryClient(runtime.broker)
+    http = wire_http(runtime.db, settings, secret_key, clock=clock, events=events, queries=queries)
     accounts, channels, sessions = http.accounts, http.channels, http.sessions
     relay = runtime.outbox(LOG_COLLECTION)
     conversation_log = MongoConversationLog(runtime.db, relay)
@@ -58,8 +65,11 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
         runtime.on_startup(hook)
 
     registry = ConnectionRegistry(conversation_log)
+    operators = OnlineOperators()
     fanout = RabbitLiveFanout(
-        settings.rabbitmq_url, settings.replica_id or _new_replica_id(), registry
+        settings.rabbitmq_url,
+        settings.replica_id or _new_replica_id(),
+        PresenceFeedingSink(registry, operators),
     )
     deps = ConversationDeps(
         conversation_log,
@@ -71,8 +81,10 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
         TimeOrderedIds(),
         source=runtime.source,
         attachments=http.attachments,
+        events=events,
+        operators=operators,
     )
-    use_cases = ConversationUseCases.build(deps)
+    use_cases = ConversationUseCases.build(deps, settings.agent_activity_signal_s)
     subscribe(runtime, use_cases)
 
     # A configured database that cannot be read is a mistake to report at once, not to hide.
@@ -95,8 +107,19 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
         countries=countries,
     )
 
+    background: list[asyncio.Task[None]] = []
+
+    async def tell_routing() -> None:
+        """Once connected: repeat every channel's settings, learn who is online. In the
+        background, so that readiness does not wait for routing."""
+        await runtime.wait_until_connected(timeout_s=3_600)
+        if isinstance(channels, AnnouncingChannelRepository):
+            await channels.announce_all()
+        await operators.seed_from_routing(queries, settings.query_timeout_s)
+
     async def start_fanout() -> None:
         fanout.start()
+        background.append(asyncio.create_task(tell_routing(), name="tell-routing"))
 
     async def close_countries() -> None:
         if countries is not None:

@@ -20,6 +20,9 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from pymongo.asynchronous.database import AsyncDatabase
 
+from parley_platform.messaging.request import QueryClient
+
+from .adapters.announcing_channels import AnnouncingChannelRepository
 from .adapters.mongo_accounts import MongoAccountRepository
 from .adapters.mongo_archive import MongoConversationArchive
 from .adapters.mongo_attachments import MongoAttachmentStore
@@ -28,9 +31,11 @@ from .adapters.mongo_channels import MongoChannelRepository
 from .adapters.mongo_groups import MongoGroupRepository
 from .adapters.mongo_sessions import MongoSessionStore
 from .adapters.passwords import Argon2PasswordHasher
+from .adapters.routing_queries import RoutingQueries, Unanswered
 from .adapters.system_clock import SystemClock
 from .application.browse_conversation_history import BrowseConversationHistory
 from .application.conversation_access import Requester
+from .application.conversation_ports import EventSender
 from .application.download_attachment import DownloadAttachment
 from .application.log_in import LogIn
 from .application.log_out import LogOut
@@ -38,6 +43,7 @@ from .application.manage_agents import ManageAgents
 from .application.manage_canned_responses import ManageCannedResponses
 from .application.manage_channels import ManageChannels
 from .application.manage_groups import ManageGroups
+from .application.manage_operators import ManageOperators
 from .application.ports import Clock, PasswordHasher
 from .application.read_conversation import ReadConversation
 from .application.set_up_first_start import SetUpFirstStart
@@ -53,6 +59,7 @@ from .entrypoints.http.channels import ChannelController
 from .entrypoints.http.conversations import ConversationController
 from .entrypoints.http.dependencies import UseCases
 from .entrypoints.http.errors import EXCEPTION_HANDLERS
+from .entrypoints.http.operators import OperatorController, RoutingDecisionController
 from .entrypoints.http.people import AgentController, GroupController
 from .entrypoints.http.security import current_account, session_middleware, visitor_requester
 from .settings import GatewaySettings
@@ -85,14 +92,17 @@ def wire_http(
     *,
     clock: Clock | None = None,
     hasher: PasswordHasher | None = None,
+    events: EventSender | None = None,
+    queries: QueryClient | None = None,
 ) -> HttpWiring:
     """Build the HTTP API over ``db``. ``visitor_token_key`` must be the key the WebSocket side
-    signs visitor tokens with (from ``settings.secret_key``)."""
+    signs visitor tokens with (from ``settings.secret_key``). ``events``: channels announce their
+    settings to other services through it (None: they do not)."""
     clock = clock or SystemClock()
     hasher = hasher or Argon2PasswordHasher()
     accounts = MongoAccountRepository(db)
     sessions = MongoSessionStore(db, accounts, clock, timedelta(seconds=settings.session_ttl_s))
-    channels = MongoChannelRepository(db)
+    channels = AnnouncingChannelRepository(db, events) if events else MongoChannelRepository(db)
     groups = MongoGroupRepository(db)
     canned = MongoCannedResponseRepository(db)
     archive = MongoConversationArchive(db)
@@ -113,6 +123,12 @@ def wire_http(
         read_conversation=ReadConversation(archive, channels),
         upload_attachment=UploadAttachment(policy, archive, channels, attachments, clock),
         download_attachment=DownloadAttachment(attachments, archive, channels),
+        operators=ManageOperators(
+            RoutingQueries(queries, settings.query_timeout_s) if queries else Unanswered(),
+            accounts,
+            channels,
+            archive,
+        ),
         session_cookie_secure=settings.session_cookie_secure,
     )
     first_start = SetUpFirstStart(
@@ -144,6 +160,8 @@ def wire_http(
             CannedResponseController,
             ConversationController,
             AttachmentController,
+            OperatorController,
+            RoutingDecisionController,
         ],
         middleware=[DefineMiddleware(session_middleware(sessions))],
         dependencies={

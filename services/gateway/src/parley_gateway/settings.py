@@ -19,6 +19,10 @@ class GatewaySettings(ServiceSettings):
     """Signs visitor tokens; the same on every replica. Empty: a random key per process (dev)."""
     replica_id: str = ""
     """Names this process's live fan-out queue; empty: a random id per start."""
+    query_timeout_s: float = Field(default=5.0, gt=0)
+    """How long the admin API waits for routing's or the chatbot's answer (then 503)."""
+    agent_activity_signal_s: float = Field(default=60.0, ge=1)
+    """An agent's activity is reported to routing at most this often per agent and replica."""
     ws_max_frame_bytes: int = Field(default=65_536, ge=1_024)
     """Largest client WebSocket frame; a larger one gets a ``too_large`` error frame."""
     visitor_token_max_age_days: int = Field(default=365, ge=1)

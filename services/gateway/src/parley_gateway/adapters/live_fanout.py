@@ -6,10 +6,13 @@ Topic exchange ``parley.gateway.live`` (durable). Routing keys:
   position) of that conversation;
 - ``agent.<agent_id>``: frames for one agent's sockets (offers, assignments, snapshot changes);
 - ``channel.<channel_id>``: frames for the agents who work a channel (waiting-list changes);
-- ``visitor.<visitor_id>``: frames for one visitor's sockets (an agent's chat request, V7).
+- ``visitor.<visitor_id>``: frames for one visitor's sockets (an agent's chat request, V7);
+- ``agents.presence``: presence frames for every agent socket (and each replica's directory of
+  online operators).
 
 Every replica consumes one exclusive, auto-delete, non-durable queue bound to ``conversation.#``,
-``agent.#``, ``channel.#`` and ``visitor.#`` (``#``, not ``*``: ids may contain dots).
+``agent.#``, ``channel.#``, ``visitor.#`` and ``agents.#`` (``#``, not ``*``: ids may contain
+dots).
 Messages are transient and not confirmed: the conversation log is the truth, and a socket that
 misses a frame fills the gap from the log. The writing replica hands its own frames to its
 sockets directly and skips them when they come back from the broker.
@@ -36,7 +39,7 @@ from ..domain.identity import Actor, Role
 log = structlog.get_logger(__name__)
 
 LIVE_EXCHANGE = "parley.gateway.live"
-BINDINGS = ("conversation.#", "agent.#", "channel.#", "visitor.#")
+BINDINGS = ("conversation.#", "agent.#", "channel.#", "visitor.#", "agents.#")
 
 
 class LiveSink(Protocol):

@@ -45,6 +45,8 @@ def channel_from_doc(doc: dict[str, Any]) -> Channel:
         routing_mode=RoutingMode(doc.get("routing_mode", "push")),
         widget=WidgetSettings(**widget),
         rules=tuple(_rule(rule) for rule in doc.get("rules", ())),
+        request_timeout_seconds=doc.get("request_timeout_seconds", 300),
+        answer_timeout_seconds=doc.get("answer_timeout_seconds", 60),
     )
 
 
@@ -57,6 +59,8 @@ def channel_to_doc(channel: Channel) -> dict[str, Any]:
         "allowed_origins": list(channel.allowed_origins),
         "is_default": channel.is_default,
         "routing_mode": channel.routing_mode.value,
+        "request_timeout_seconds": channel.request_timeout_seconds,
+        "answer_timeout_seconds": channel.answer_timeout_seconds,
         "widget": asdict(channel.widget),
         "rules": [
             {

@@ -23,6 +23,8 @@ from parley_contracts.gateway import ConversationOutcome, ConversationStatus, En
 
 from ..domain.conversation import (
     WAITING,
+    BotAnswer,
+    Choice,
     Conversation,
     ConversationKind,
     Lifecycle,
@@ -32,7 +34,7 @@ from ..domain.conversation import (
 from ..domain.conversation_payloads import visitor_from, visitor_payload
 
 COLLECTION = "conversations"
-_NOT_ENDED = [Lifecycle.REQUESTED.value, Lifecycle.QUEUED.value, Lifecycle.ACTIVE.value]
+_NOT_ENDED = sorted(state.value for state in Lifecycle if state is not Lifecycle.ENDED)
 _WAITING = sorted(state.value for state in WAITING)
 _TUPLES = (
     "agents_involved",
@@ -67,6 +69,14 @@ def field_values(name: str, value: Any) -> dict[str, Any]:
         }
     if name == "rating":
         return {"rating": {"value": value.value.value, "comment": value.comment} if value else None}
+    if name == "bot_answers":
+        return {
+            name: [
+                {"step_id": a.step_id, "question": a.question, "answer": a.answer} for a in value
+            ]
+        }
+    if name == "choices":
+        return {name: [{"id": c.id, "label": c.label, "url": c.url} for c in value]}
     if name in _TUPLES:
         return {name: list(value)}
     if isinstance(value, Enum):
@@ -116,6 +126,11 @@ def from_document(d: dict[str, Any]) -> Conversation:
         last_message_preview=d.get("last_message_preview"),
         message_count=d.get("message_count", 0),
         chatbot_script_id=d.get("chatbot_script_id"),
+        requested_at=d.get("requested_at"),
+        bot_answers=tuple(
+            BotAnswer(a["step_id"], a["question"], a["answer"]) for a in d.get("bot_answers") or ()
+        ),
+        choices=tuple(Choice(c["id"], c["label"], c.get("url")) for c in d.get("choices") or ()),
         **{name: tuple(d.get(name) or ()) for name in _TUPLES},
     )
 

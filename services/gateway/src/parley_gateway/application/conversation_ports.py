@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from parley_contracts.base import Message
+
 from ..domain.conversation import Conversation
 from ..domain.conversation_log import EntryKind, LogEntry, Visibility
 from .ports import AccountRepository, AttachmentStore, ChannelRepository
@@ -153,6 +155,18 @@ class IdGenerator(Protocol):
         ...
 
 
+class EventSender(Protocol):
+    """Publishes a message now (publisher confirms), raising when the broker refuses it."""
+
+    async def send(self, message: Message) -> None: ...
+
+
+class OperatorDirectory(Protocol):
+    """Which channels have an operator online now, as routing last told this replica."""
+
+    def available_in(self, channel_id: str) -> bool: ...
+
+
 @dataclass(frozen=True)
 class ConversationDeps:
     """What every conversation use case is built from."""
@@ -168,3 +182,7 @@ class ConversationDeps:
     """CloudEvents ``source`` of the events the use cases publish."""
     attachments: AttachmentStore | None = None
     """Uploaded files messages may show (V6); None: every ``attachment_ids`` is not found."""
+    events: EventSender | None = None
+    """Sends commands to other services at once (transfers); None: such requests fail."""
+    operators: OperatorDirectory | None = None
+    """Who is online, for chatbot rules (V2); None: nobody is known to be online."""

@@ -16,6 +16,7 @@ from .change_status import ChangeStatus
 from .conversation_ports import ConversationDeps
 from .end_conversation import EndConversation
 from .ids import new_id
+from .invite_to_conversation import InviteToConversation
 from .leave_conversation import LeaveConversation
 from .observe_conversation import ObserveConversation
 from .post_message import PostMessage
@@ -26,14 +27,21 @@ from .reply_to_chat_request import ReplyToChatRequest
 from .request_customer_chat import RequestCustomerChat
 from .request_transcript import RequestTranscript
 from .resume_conversation import ResumeConversation
+from .signal_operator import SignalOperator
 from .signal_typing import SignalTyping
 from .start_agent_chat import StartAgentChat
 from .start_conversation import StartConversation
 from .tag_conversation import TagConversation
+from .transfer_conversation import TransferConversation, WhenTransferRefusedTellTheAgent
 from .when_assignment_expired_agent_leaves import WhenAssignmentExpiredAgentLeaves
+from .when_chatbot_posts_a_message import WhenChatbotPostsAMessage
 from .when_conversation_assigned_agent_joins import WhenConversationAssignedAgentJoins
 from .when_conversation_offered_tell_the_agents import WhenConversationOfferedTellTheAgents
+from .when_handoff_requested_wait_for_an_operator import WhenHandoffRequestedWaitForAnOperator
 from .when_no_operator_found_end_conversation import WhenNoOperatorFoundEndConversation
+from .when_operator_presence_changed_tell_the_agents import (
+    WhenOperatorPresenceChangedTellTheAgents,
+)
 from .when_queue_position_changed_tell_the_visitor import WhenQueuePositionChangedTellTheVisitor
 
 
@@ -63,9 +71,18 @@ class ConversationUseCases:
     when_queue_position_changed: WhenQueuePositionChangedTellTheVisitor
     when_no_operator_found: WhenNoOperatorFoundEndConversation
     when_assignment_expired: WhenAssignmentExpiredAgentLeaves
+    transfer_conversation: TransferConversation
+    invite_to_conversation: InviteToConversation
+    signal_operator: SignalOperator
+    when_transfer_refused: WhenTransferRefusedTellTheAgent
+    when_chatbot_posts_a_message: WhenChatbotPostsAMessage
+    when_handoff_requested: WhenHandoffRequestedWaitForAnOperator
+    when_operator_presence_changed: WhenOperatorPresenceChangedTellTheAgents
 
     @classmethod
-    def build(cls, deps: ConversationDeps) -> ConversationUseCases:
+    def build(
+        cls, deps: ConversationDeps, activity_signal_every_s: float = 60.0
+    ) -> ConversationUseCases:
         return cls(
             start_conversation=StartConversation(deps),
             post_message=PostMessage(deps),
@@ -91,6 +108,13 @@ class ConversationUseCases:
             when_queue_position_changed=WhenQueuePositionChangedTellTheVisitor(deps),
             when_no_operator_found=WhenNoOperatorFoundEndConversation(deps),
             when_assignment_expired=WhenAssignmentExpiredAgentLeaves(deps),
+            transfer_conversation=TransferConversation(deps),
+            invite_to_conversation=InviteToConversation(deps),
+            signal_operator=SignalOperator(deps, activity_signal_every_s),
+            when_transfer_refused=WhenTransferRefusedTellTheAgent(deps),
+            when_chatbot_posts_a_message=WhenChatbotPostsAMessage(deps),
+            when_handoff_requested=WhenHandoffRequestedWaitForAnOperator(deps),
+            when_operator_presence_changed=WhenOperatorPresenceChangedTellTheAgents(deps.fanout),
         )
 
 

@@ -25,6 +25,8 @@ class ChannelSettings:
     routing_mode: RoutingMode = RoutingMode.PUSH
     widget: WidgetSettings = field(default_factory=WidgetSettings)
     rules: tuple[ChannelRule, ...] = ()
+    request_timeout_seconds: int = 300
+    answer_timeout_seconds: int = 60
 
 
 def _new_secret() -> str:
@@ -95,5 +97,7 @@ class ManageChannels:
                 routing_mode=wanted.routing_mode,
                 widget=wanted.widget,
                 rules=wanted.rules,
+                request_timeout_seconds=wanted.request_timeout_seconds,
+                answer_timeout_seconds=wanted.answer_timeout_seconds,
             )
         )

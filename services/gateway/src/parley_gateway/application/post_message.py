@@ -49,10 +49,13 @@ class PostMessage:
         client_message_id: str | None = None,
         attachments: Sequence[AttachmentRef] = (),
         attachment_ids: Sequence[str] = (),
+        choice_id: str | None = None,
     ) -> Appended:
         """Store the message (card numbers in visitor text masked first) and publish
         ``MessagePostedV1``; a resent ``client_message_id`` returns the original entry.
-        ``attachment_ids``: files the author uploaded to this conversation (else ``NotFound``)."""
+        ``attachment_ids``: files the author uploaded to this conversation (else ``NotFound``).
+        ``choice_id``: the visitor picked a button of the last chatbot message; its label is the
+        text when none is typed (``InvalidInput`` for a choice that is not on offer)."""
 
         async def attempt(conversation: Conversation) -> Appended:
             files = attachments
@@ -62,7 +65,13 @@ class PostMessage:
                 )
                 files = (*attachments, *found)
             return await self.post(
-                conversation, author, text, client_message_id, files, strict=True
+                conversation,
+                author,
+                text,
+                client_message_id,
+                files,
+                strict=True,
+                choice_id=choice_id,
             )
 
         # Strict: the message must follow the state it was checked against (not ended, the
@@ -78,8 +87,12 @@ class PostMessage:
         attachments: Sequence[AttachmentRef] = (),
         *,
         strict: bool = False,
+        choice_id: str | None = None,
     ) -> Appended:
         check_client_message_id(client_message_id)
+        if choice_id is not None:
+            label = _picked(conversation, author, choice_id)
+            text = text or label
         if not text.strip() and not attachments:
             raise InvalidInput("a message needs text or an attachment")
         if len(text) > MAX_TEXT:
@@ -100,7 +113,7 @@ class PostMessage:
             )
             for a in attachments
         )
-        payload = {
+        payload: dict[str, object] = {
             "message_id": message_id,
             "text": text,
             "attachments": [
@@ -108,6 +121,8 @@ class PostMessage:
                 for f, a in zip(files, attachments, strict=True)
             ],
         }
+        if choice_id is not None:
+            payload["selected_choice_id"] = choice_id
         entry = draft(
             conversation.id,
             EntryKind.MESSAGE,
@@ -129,9 +144,20 @@ class PostMessage:
                     author=participant(actor),
                     text=text,
                     attachments=files,
+                    selected_choice_id=choice_id,
                 )
             ],
             dedupe_key=dedupe_key(conversation.id, actor, client_message_id),
             strict=strict,
         )
         return Appended(recorded.entry, recorded.duplicate)
+
+
+def _picked(conversation: Conversation, author: Principal, choice_id: str) -> str:
+    """The label of the chatbot button ``choice_id``; only visitors pick, only offered ones."""
+    if not isinstance(author, Visitor):
+        raise InvalidInput("only the visitor answers a chatbot's question")
+    for choice in conversation.choices:
+        if choice.id == choice_id:
+            return choice.label
+    raise InvalidInput(f"choice_id {choice_id!r} is not one of the offered answers")

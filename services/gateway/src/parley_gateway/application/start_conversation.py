@@ -14,6 +14,8 @@ from parley_contracts.gateway import (
     ParticipantJoinedV1,
 )
 
+from ..domain.channel import Channel
+from ..domain.channel_rules import chatbot_to_run, matching_rule
 from ..domain.conversation import Conversation, ConversationKind, PageVisit, VisitorProfile
 from ..domain.conversation_log import EntryKind, LogEntry
 from ..domain.conversation_payloads import participant_payload, visitor_payload
@@ -71,7 +73,8 @@ class StartConversation:
         ``ConversationRequestedV1``), or return the visitor's open one: one live chat per visitor
         and channel, so several tabs starting at once land in the same conversation."""
         details = details or VisitorDetails()
-        if await self._deps.channels.get(visitor.channel_id) is None:
+        channel = await self._deps.channels.get(visitor.channel_id)
+        if channel is None:
             raise NotFound("no such channel")
         history = await self._deps.snapshots.of_visitor(visitor.id)
         open_ones = [
@@ -84,6 +87,7 @@ class StartConversation:
         if open_ones:
             return await self._continue(open_ones[0], visitor, text, client_message_id)
         profile = self._profile(visitor, details)
+        script_id = self._chatbot(channel, profile)
         conversation_id = self._deps.ids.new_id("conv")
         now = self._deps.clock.now()
         actor = Actor(visitor.id, Role.VISITOR, profile.name)
@@ -100,10 +104,12 @@ class StartConversation:
                     "visitor": visitor_payload(profile),
                     "title": None,
                     "addressee": None,
-                    "chatbot_script_id": None,
+                    "chatbot_script_id": script_id,
                 },
             ),
-            lambda seq: self._start_events(conversation_id, visitor, profile, seq, history),
+            lambda seq: self._start_events(
+                conversation_id, visitor, profile, seq, history, script_id
+            ),
         )
         conversation = started.conversation
         joined = await self._recorder.record(
@@ -143,6 +149,13 @@ class StartConversation:
         entries = (message.entry,) if message and not message.duplicate else ()
         return Started(conversation, entries, message, already_open=True)
 
+    def _chatbot(self, channel: Channel, profile: VisitorProfile) -> str | None:
+        """The script the channel's first matching rule runs for this page and country (V2)."""
+        rule = matching_rule(channel, profile.page_url, profile.country)
+        operators = self._deps.operators
+        online = operators is not None and operators.available_in(channel.id)
+        return chatbot_to_run(rule, online)
+
     def _profile(self, visitor: Visitor, details: VisitorDetails) -> VisitorProfile:
         name = (details.name or visitor.name or DEFAULT_VISITOR_NAME).strip()[:200]
         page = None
@@ -174,17 +187,24 @@ class StartConversation:
         profile: VisitorProfile,
         seq: int,
         history: list[Conversation],
+        script_id: str | None,
     ) -> list[ConversationStartedV1 | ConversationRequestedV1]:
+        """Started, and the request for an operator unless a chatbot greets first (it hands
+        over with its own event when its script says so)."""
         info = visitor_info(profile)
         assert info is not None
+        started = ConversationStartedV1(
+            conversation_id=conversation_id,
+            channel_id=visitor.channel_id,
+            sequence=seq,
+            initiated_by=ParticipantRole.VISITOR,
+            visitor=info,
+            chatbot_script_id=script_id,
+        )
+        if script_id is not None:
+            return [started]
         return [
-            ConversationStartedV1(
-                conversation_id=conversation_id,
-                channel_id=visitor.channel_id,
-                sequence=seq,
-                initiated_by=ParticipantRole.VISITOR,
-                visitor=info,
-            ),
+            started,
             ConversationRequestedV1(
                 conversation_id=conversation_id,
                 channel_id=visitor.channel_id,

@@ -1,4 +1,5 @@
-"""Routing found no operator (R3): the conversation ends with outcome "no one available" (V9)."""
+"""Routing found no operator (R3): the conversation ends with outcome "no one available" (V9),
+unless a chatbot handed it over: then the bot has it again and its script goes on (R2)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from parley_contracts.gateway import ConversationOutcome, EndedBy
 from parley_contracts.routing import NoOperatorFoundV1
 
 from ..domain.conversation import Conversation
+from ..domain.conversation_log import EntryKind, Visibility
 from ..domain.identity import Actor, Role
+from .conversation_contracts import draft
 from .conversation_ports import ConversationDeps
 from .conversation_recorder import ConversationRecorder
 from .end_conversation import EndConversation
@@ -26,6 +29,18 @@ class WhenNoOperatorFoundEndConversation:
 
         async def attempt(conversation: Conversation) -> None:
             if not conversation.is_waiting:
+                return
+            if conversation.bot_present:
+                payload = {"reason": event.data.reason.value}
+                entry = draft(
+                    conversation.id,
+                    EntryKind.NO_OPERATOR,
+                    ROUTING,
+                    self._recorder.deps.clock.now(),
+                    payload,
+                    visibility=Visibility.INTERNAL,
+                )
+                await self._recorder.record(conversation, entry, strict=True)
                 return
             await self._end.end(
                 conversation, ROUTING, EndedBy.SYSTEM, outcome=ConversationOutcome.NO_ONE_AVAILABLE

@@ -69,6 +69,10 @@ class Channel:
     routing_mode: RoutingMode = RoutingMode.PUSH
     widget: WidgetSettings = field(default_factory=WidgetSettings)
     rules: tuple[ChannelRule, ...] = ()
+    request_timeout_seconds: int = 300
+    """A request nobody takes within this ends with "no one available" (R3)."""
+    answer_timeout_seconds: int = 60
+    """An assigned operator who does not answer within this loses the chat to the next (R3)."""
 
     def allows_origin(self, origin: str | None) -> bool:
         return origin is not None and origin in self.allowed_origins

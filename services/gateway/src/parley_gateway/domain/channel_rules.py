@@ -6,11 +6,12 @@ Each check raises ``InvalidInput`` naming the offending field the way a client s
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import re
 from urllib.parse import urlsplit
 
-from .channel import Channel, ChannelRule, RuleAction, WidgetSettings
+from .channel import Channel, ChannelRule, ChatbotWhen, RuleAction, WidgetSettings
 from .countries import ISO_COUNTRIES
 from .errors import InvalidInput
 
@@ -100,14 +101,33 @@ def validated_channel(channel: Channel) -> Channel:
     validate_widget(channel.widget)
     rules = [validate_rule(rule, f"rules[{i}]") for i, rule in enumerate(channel.rules)]
     rules.sort(key=lambda rule: rule.sequence)
-    return Channel(
-        id=channel.id,
-        name=channel.name.strip(),
-        group_ids=channel.group_ids,
-        secret=channel.secret,
-        allowed_origins=tuple(origins),
-        is_default=channel.is_default,
-        routing_mode=channel.routing_mode,
-        widget=channel.widget,
-        rules=tuple(rules),
+    if not 10 <= channel.request_timeout_seconds <= 86_400:
+        raise InvalidInput("request_timeout_seconds: must be between 10 and 86400")
+    if not 10 <= channel.answer_timeout_seconds <= 3_600:
+        raise InvalidInput("answer_timeout_seconds: must be between 10 and 3600")
+    return dataclasses.replace(
+        channel, name=channel.name.strip(), allowed_origins=tuple(origins), rules=tuple(rules)
     )
+
+
+def matching_rule(channel: Channel, url: str | None, country: str | None) -> ChannelRule | None:
+    """The first rule by sequence whose URL pattern matches somewhere in the page URL and whose
+    countries (none: all) include the visitor's; None when no rule matches (V2)."""
+    wanted = country.upper() if country else None
+    for rule in sorted(channel.rules, key=lambda r: r.sequence):
+        if rule.countries and wanted not in rule.countries:
+            continue
+        if re.search(rule.url_regex, url or ""):
+            return rule
+    return None
+
+
+def chatbot_to_run(rule: ChannelRule | None, operator_available: bool) -> str | None:
+    """The script the rule runs, given whether an operator of the channel is online (V2, B1)."""
+    if rule is None or rule.chatbot_script_id is None or rule.action is RuleAction.HIDE:
+        return None
+    if rule.chatbot_when is ChatbotWhen.NO_OPERATOR and operator_available:
+        return None
+    if rule.chatbot_when is ChatbotWhen.OPERATOR_AVAILABLE and not operator_available:
+        return None
+    return rule.chatbot_script_id

@@ -27,6 +27,9 @@ AGENT_CHATS_CHANNEL = "agents"
 
 
 class Lifecycle(StrEnum):
+    BOT = "bot"
+    """A chatbot runs its script; nobody asked routing for an operator yet (or nobody was
+    available for its hand-off and the script goes on)."""
     REQUESTED = "requested"
     """Started; waiting for routing, an accepting agent, or the addressee of a chat request."""
     QUEUED = "queued"
@@ -89,6 +92,24 @@ class Member:
 
 
 @dataclass(frozen=True)
+class BotAnswer:
+    """What the visitor answered one chatbot step; the operator sees it after a hand-off (B5)."""
+
+    step_id: str
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button of the last chatbot message; the visitor answers by picking one."""
+
+    id: str
+    label: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class RatingGiven:
     value: Rating
     comment: str | None = None
@@ -130,6 +151,11 @@ class Conversation:
     message_count: int = 0
     chatbot_script_id: str | None = None
     expertise: tuple[str, ...] = field(default=())
+    requested_at: datetime | None = None
+    """When an operator was asked for: the start, or a chatbot's hand-off."""
+    bot_answers: tuple[BotAnswer, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    """The buttons of the last chatbot message, while the visitor has not answered them."""
 
     @property
     def is_ended(self) -> bool:
@@ -138,6 +164,10 @@ class Conversation:
     @property
     def is_waiting(self) -> bool:
         return self.lifecycle in WAITING
+
+    @property
+    def bot_present(self) -> bool:
+        return any(m.role is ParticipantRole.BOT for m in self.present)
 
     @property
     def present(self) -> tuple[Member, ...]:

@@ -23,6 +23,8 @@ from parley_contracts.gateway import (
 from .conversation import (
     MAX_PAGES_KEPT,
     PREVIEW_LENGTH,
+    BotAnswer,
+    Choice,
     Conversation,
     ConversationKind,
     Lifecycle,
@@ -78,6 +80,8 @@ def _started(entry: LogEntry) -> Conversation:
         initiator_id=entry.actor.id,
         addressee_id=(payload.get("addressee") or {}).get("id"),
         chatbot_script_id=payload.get("chatbot_script_id"),
+        lifecycle=Lifecycle.BOT if payload.get("chatbot_script_id") else Lifecycle.REQUESTED,
+        requested_at=None if payload.get("chatbot_script_id") else entry.at,
         last_seq=entry.seq,
     )
 
@@ -142,6 +146,11 @@ def _message(snapshot: Conversation, entry: LogEntry) -> Conversation:
         "last_message_preview": preview,
     }
     author = entry.actor.id
+    if entry.actor.role == "bot":
+        choices = entry.payload.get("choices") or ()
+        changes["choices"] = tuple(Choice(c["id"], c["label"], c.get("url")) for c in choices)
+    elif entry.actor.role == "visitor":
+        changes["choices"] = ()
     if (
         snapshot.is_present(author, ParticipantRole.AGENT)
         and snapshot.kind is ConversationKind.VISITOR
@@ -200,6 +209,27 @@ def _widget_minimized(snapshot: Conversation, entry: LogEntry) -> Conversation:
     return dataclasses.replace(snapshot, visitor=visitor)
 
 
+def _handoff(snapshot: Conversation, entry: LogEntry) -> Conversation:
+    if snapshot.lifecycle is not Lifecycle.BOT:
+        return snapshot
+    answers = tuple(
+        BotAnswer(a["step_id"], a["question"], a["answer"]) for a in entry.payload["answers"]
+    )
+    return dataclasses.replace(
+        snapshot,
+        lifecycle=Lifecycle.REQUESTED,
+        requested_at=entry.at,
+        expertise=tuple(entry.payload.get("expertise") or ()),
+        bot_answers=answers,
+    )
+
+
+def _no_operator(snapshot: Conversation, entry: LogEntry) -> Conversation:
+    if not snapshot.is_waiting:
+        return snapshot
+    return dataclasses.replace(snapshot, lifecycle=Lifecycle.BOT, offered_to=(), assigned_to=None)
+
+
 _APPLY: dict[str, Callable[[Conversation, LogEntry], Conversation]] = {
     EntryKind.JOINED: _joined,
     EntryKind.LEFT: _left,
@@ -211,4 +241,6 @@ _APPLY: dict[str, Callable[[Conversation, LogEntry], Conversation]] = {
     EntryKind.RATED: _rated,
     EntryKind.PAGE_VISITED: _page_visited,
     EntryKind.WIDGET_MINIMIZED: _widget_minimized,
+    EntryKind.HANDOFF: _handoff,
+    EntryKind.NO_OPERATOR: _no_operator,
 }

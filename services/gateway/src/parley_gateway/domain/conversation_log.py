@@ -50,6 +50,10 @@ class EntryKind(StrEnum):
     """Internal: url, title."""
     WIDGET_MINIMIZED = "widget_minimized"
     """Internal: minimized."""
+    HANDOFF = "handoff"
+    """Internal: a chatbot asked for an operator: script_id, step_id, expertise, answers."""
+    NO_OPERATOR = "no_operator"
+    """Internal: nobody was available for the chatbot's hand-off; the script goes on."""
 
 
 @dataclass(frozen=True)

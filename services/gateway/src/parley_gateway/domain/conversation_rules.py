@@ -149,10 +149,12 @@ def outcome_of(conversation: Conversation, *, declined: bool = False) -> Convers
 
 
 def time_to_answer_seconds(conversation: Conversation) -> float | None:
-    """From the request (the start) to the first agent message; None when no agent answered."""
+    """From the request for an operator (the start, or a chatbot's hand-off) to the first agent
+    message; None when no agent answered."""
     if conversation.answered_at is None:
         return None
-    return max(0.0, (conversation.answered_at - conversation.created_at).total_seconds())
+    asked = conversation.requested_at or conversation.created_at
+    return max(0.0, (conversation.answered_at - asked).total_seconds())
 
 
 def duration_seconds(conversation: Conversation, ended_at: datetime) -> float:

@@ -62,6 +62,12 @@ def snapshot_for_agent(conversation: Conversation) -> dict[str, Any]:
         "outcome": str(c.outcome) if c.outcome else None,
         "message_count": c.message_count,
         "last_message_preview": c.last_message_preview,
+        "chatbot_script_id": c.chatbot_script_id,
+        "requested_at": _iso(c.requested_at),
+        "bot_answers": [
+            {"step_id": a.step_id, "question": a.question, "answer": a.answer}
+            for a in c.bot_answers
+        ],
     }
 
 
@@ -74,6 +80,7 @@ def snapshot_for_visitor(conversation: Conversation) -> dict[str, Any]:
             _member(m) for m in c.participants if m.role is not ParticipantRole.OBSERVER
         ],
         "pending_request": c.addressee_id is not None and c.is_waiting,
+        "choices": [{"id": ch.id, "label": ch.label, "url": ch.url} for ch in c.choices],
     }
 
 

@@ -72,3 +72,9 @@ class NotWaitingForAReply(Conflict):
 
 class OnlyParticipantsMayTalk(Forbidden):
     """An agent posts only in conversations they joined (as an agent, not as an observer)."""
+
+
+class Unavailable(GatewayError):
+    """A service this request needs (routing, the chatbot) did not answer in time; retry later."""
+
+    code = "unavailable"

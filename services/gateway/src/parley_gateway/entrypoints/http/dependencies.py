@@ -16,6 +16,7 @@ from ...application.manage_agents import ManageAgents
 from ...application.manage_canned_responses import ManageCannedResponses
 from ...application.manage_channels import ManageChannels
 from ...application.manage_groups import ManageGroups
+from ...application.manage_operators import ManageOperators
 from ...application.read_conversation import ReadConversation
 from ...application.upload_attachment import UploadAttachment
 from ...domain.identity import Account
@@ -33,6 +34,7 @@ class UseCases:
     read_conversation: ReadConversation
     upload_attachment: UploadAttachment
     download_attachment: DownloadAttachment
+    operators: ManageOperators
     session_cookie_secure: bool = False
 
 

@@ -17,6 +17,7 @@ from ...domain.errors import (
     InvalidInput,
     NotFound,
     RateLimited,
+    Unavailable,
 )
 
 STATUS: tuple[tuple[type[GatewayError], int, str], ...] = (
@@ -28,6 +29,7 @@ STATUS: tuple[tuple[type[GatewayError], int, str], ...] = (
     (InvalidInput, 400, "bad_request"),
     (FutureSequence, 400, "future_seq"),
     (RateLimited, 429, "rate_limited"),
+    (Unavailable, 503, "unavailable"),
     (TooLarge, 413, "too_large"),
     (UnsupportedType, 415, "unsupported_type"),
 )

@@ -60,6 +60,10 @@ class ChannelIn(In):
     routing_mode: RoutingMode = RoutingMode.PUSH
     widget: WidgetIn = Field(default_factory=WidgetIn)
     rules: Annotated[list[RuleIn], Field(max_length=100)] = Field(default_factory=list)
+    request_timeout_seconds: Annotated[int, Field(ge=10, le=86_400)] = 300
+    """Seconds a request may wait for an operator before it ends with "no one available"."""
+    answer_timeout_seconds: Annotated[int, Field(ge=10, le=3_600)] = 60
+    """Seconds an assigned operator has for a first answer before the next one gets the chat."""
 
     def settings(self) -> ChannelSettings:
         return ChannelSettings(
@@ -70,6 +74,8 @@ class ChannelIn(In):
             routing_mode=self.routing_mode,
             widget=self.widget.domain(),
             rules=tuple(rule.domain() for rule in self.rules),
+            request_timeout_seconds=self.request_timeout_seconds,
+            answer_timeout_seconds=self.answer_timeout_seconds,
         )
 
 
@@ -103,6 +109,8 @@ class ChannelOut(BaseModel):
     routing_mode: RoutingMode
     widget: WidgetOut
     rules: list[RuleOut]
+    request_timeout_seconds: int
+    answer_timeout_seconds: int
     secret: str | None = None
     """The key websites sign customer tokens with; admins only."""
 
@@ -115,6 +123,8 @@ class ChannelOut(BaseModel):
             allowed_origins=list(channel.allowed_origins),
             is_default=channel.is_default,
             routing_mode=channel.routing_mode,
+            request_timeout_seconds=channel.request_timeout_seconds,
+            answer_timeout_seconds=channel.answer_timeout_seconds,
             widget=WidgetOut(**vars(channel.widget)),
             rules=[
                 RuleOut(**{**vars(rule), "countries": list(rule.countries)})

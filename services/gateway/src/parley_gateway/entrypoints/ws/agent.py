@@ -8,6 +8,7 @@ cannot ride an agent's cookie (cross-site WebSocket hijacking). Missing or inval
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,11 +40,22 @@ def agent_socket(ctx: WsContext) -> WebsocketRouteHandler:
         connection = Connection(socket, account)
         channels = await ctx.channels.open_to(account)
         ctx.registry.add(connection, channel_ids=[channel.id for channel in channels])
+        signals = ctx.use_cases.signal_operator
+        connection_id = uuid.uuid4().hex
+        await signals.connected(account, connection_id)
+        commands = AgentCommands(ctx, connection)
+
+        async def dispatch(frame: f.ClientFrame) -> None:
+            if not isinstance(frame, f.Ping | f.SetAvailability):
+                await signals.active(account)  # presence (A1): what the agent does
+            await commands.dispatch(frame)
+
         try:
             await connection.send(await welcome_agent(ctx, connection, channels))
-            await serve_frames(connection, parser, AgentCommands(ctx, connection).dispatch)
+            await serve_frames(connection, parser, dispatch)
         finally:
             ctx.registry.remove(connection)
+            await signals.disconnected(account, connection_id)
 
     return agent_ws
 

@@ -74,6 +74,28 @@ class AgentCommands(Commands):
         await self.ctx.registry.follow_if_new(self.connection, conversation.id)
         await self.ack(frame, conversation_id=conversation.id)
 
+    async def availability(self, frame: f.SetAvailability) -> None:
+        await self.use_case("signal_operator").choose(self.connection.principal, frame.availability)
+        await self.ack(frame)
+
+    async def transfer(self, frame: f.Transfer) -> None:
+        await self.use_case("transfer_conversation")(
+            self.connection.principal,
+            frame.conversation_id,
+            to_agent_id=frame.agent_id,
+            to_channel_id=frame.channel_id,
+        )
+        await self.ack(frame, conversation_id=frame.conversation_id)
+
+    async def invite(self, frame: f.Invite) -> None:
+        await self.use_case("invite_to_conversation")(
+            self.connection.principal,
+            frame.conversation_id,
+            frame.agent_id,
+            as_observer=frame.observer,
+        )
+        await self.ack(frame, conversation_id=frame.conversation_id)
+
     handlers: ClassVar[dict[str, Handler]] = {
         **SHARED,
         "accept": accept,
@@ -85,4 +107,7 @@ class AgentCommands(Commands):
         "note": note,
         "start_agent_chat": start_agent_chat,
         "request_customer": request_customer,
+        "availability": availability,
+        "transfer": transfer,
+        "invite": invite,
     }

@@ -15,6 +15,7 @@ from parley_contracts.common import (
     Identifier,
     LanguageTag,
     MessageText,
+    OperatorAvailability,
     Tag,
 )
 from parley_contracts.gateway import ConversationStatus, Rating
@@ -59,6 +60,8 @@ class SendMessage(ConversationFrame):
     client_message_id: ClientMessageId
     text: MessageText = ""
     attachment_ids: AttachmentIds = Field(default_factory=list)
+    choice_id: Identifier | None = None
+    """A visitor's pick among the last chatbot message's buttons."""
 
 
 class SetTyping(ConversationFrame):
@@ -170,6 +173,29 @@ class SetStatus(ConversationFrame):
     status: ConversationStatus
 
 
+class SetAvailability(ClientFrame):
+    """The agent goes online, away or offline (A1); routing confirms with a ``presence`` frame."""
+
+    type: Literal["availability"]
+    availability: OperatorAvailability
+
+
+class Transfer(ConversationFrame):
+    """Hand the chat to an agent or to a channel's operators (A6): exactly one of the two."""
+
+    type: Literal["transfer"]
+    agent_id: Identifier | None = None
+    channel_id: Identifier | None = None
+
+
+class Invite(ConversationFrame):
+    """Bring a colleague in, as a participant or as an invisible observer (A6)."""
+
+    type: Literal["invite"]
+    agent_id: Identifier
+    observer: bool = False
+
+
 class Rename(ConversationFrame):
     type: Literal["rename"]
     title: Title
@@ -218,6 +244,9 @@ AgentFrame = Annotated[
     | StartAgentChat
     | RequestCustomer
     | RequestReply
+    | SetAvailability
+    | Transfer
+    | Invite
     | Ping,
     Field(discriminator="type"),
 ]

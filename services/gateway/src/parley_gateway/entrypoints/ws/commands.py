@@ -59,6 +59,7 @@ class Commands:
             text=frame.text,
             client_message_id=frame.client_message_id,
             attachment_ids=frame.attachment_ids,
+            choice_id=frame.choice_id,
         )
         await self.ack_appended(frame, appended)
 

@@ -31,6 +31,7 @@ class ConnectionRegistry:
         self._by_conversation: dict[str, set[Connection]] = defaultdict(set)
         self._by_principal: dict[str, set[Connection]] = defaultdict(set)
         self._by_channel: dict[str, set[Connection]] = defaultdict(set)
+        self._agents: set[Connection] = set()
         self._latest: dict[str, int] = {}
 
     def __len__(self) -> int:
@@ -40,11 +41,14 @@ class ConnectionRegistry:
 
     def add(self, connection: Connection, channel_ids: Iterable[str] = ()) -> None:
         self._by_principal[connection.principal.id].add(connection)
+        if connection.sees_internal:
+            self._agents.add(connection)
         for channel_id in channel_ids:
             self._by_channel[channel_id].add(connection)
 
     def remove(self, connection: Connection) -> None:
         connection.closed = True
+        self._agents.discard(connection)
         _discard(self._by_principal, connection.principal.id, connection)
         for conversation_id in connection.last_seq:
             if not _discard(self._by_conversation, conversation_id, connection):
@@ -118,13 +122,15 @@ class ConnectionRegistry:
         kind, _, key = topic.partition(".")
         if kind == "conversation":
             targets = self._by_conversation.get(key)
+        elif kind == "agents":
+            targets = self._agents
         elif kind in ("agent", "visitor", "channel"):
             targets = (self._by_channel if kind == "channel" else self._by_principal).get(key)
         else:
             return
         if not targets:
             return
-        agents_only = kind in ("agent", "channel") or bool(frame.get("internal"))
+        agents_only = kind in ("agent", "channel", "agents") or bool(frame.get("internal"))
         author = (frame.get("actor") or {}).get("id") if frame.get("type") == "typing" else None
         text = _dumps(frame)
         for connection in list(targets):
