@@ -47,6 +47,7 @@ class Gateway:
     fanout: RabbitLiveFanout
     registry: ConnectionRegistry
     use_cases: ConversationUseCases
+    operators: OnlineOperators
 
 
 def create_app(settings: GatewaySettings | None = None) -> Litestar:
@@ -129,7 +130,7 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
         route_handlers=[*http.route_handlers, *ws_routes(ws)],
         on_startup=[start_fanout],
         on_shutdown=[fanout.stop, close_countries],
-        state=State({"gateway": Gateway(runtime, fanout, registry, use_cases)}),
+        state=State({"gateway": Gateway(runtime, fanout, registry, use_cases, operators)}),
         **http.litestar_options,
     )
 

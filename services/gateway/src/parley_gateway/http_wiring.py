@@ -47,6 +47,7 @@ from .application.manage_operators import ManageOperators
 from .application.ports import Clock, PasswordHasher
 from .application.read_conversation import ReadConversation
 from .application.set_up_first_start import SetUpFirstStart
+from .application.signal_operator import SignalOperator
 from .application.upload_attachment import UploadAttachment
 from .domain.attachment_policy import AttachmentPolicy
 from .domain.identity import Account
@@ -114,7 +115,7 @@ def wire_http(
     policy = AttachmentPolicy(max_bytes=settings.attachment_max_bytes)
     use_cases = UseCases(
         log_in=LogIn(accounts, sessions, hasher, throttle),
-        log_out=LogOut(sessions),
+        log_out=LogOut(sessions, SignalOperator(events, clock)),
         agents=ManageAgents(accounts, groups, sessions, hasher, clock),
         groups=ManageGroups(groups, accounts, channels, clock),
         channels=ManageChannels(channels, groups),

@@ -110,7 +110,7 @@ class ConversationUseCases:
             when_assignment_expired=WhenAssignmentExpiredAgentLeaves(deps),
             transfer_conversation=TransferConversation(deps),
             invite_to_conversation=InviteToConversation(deps),
-            signal_operator=SignalOperator(deps, activity_signal_every_s),
+            signal_operator=SignalOperator(deps.events, deps.clock, activity_signal_every_s),
             when_transfer_refused=WhenTransferRefusedTellTheAgent(deps),
             when_chatbot_posts_a_message=WhenChatbotPostsAMessage(deps),
             when_handoff_requested=WhenHandoffRequestedWaitForAnOperator(deps),

@@ -16,15 +16,17 @@ from parley_contracts.common import OperatorAvailability
 from parley_contracts.gateway import OperatorSignal, OperatorSignalledV1
 
 from ..domain.identity import Account
-from .conversation_ports import ConversationDeps
+from .conversation_ports import Clock, EventSender
 
 log = structlog.get_logger(__name__)
 
 
 class SignalOperator:
-    def __init__(self, deps: ConversationDeps, activity_every_s: float = 60.0) -> None:
-        self._sender = deps.events
-        self._clock = deps.clock
+    def __init__(
+        self, sender: EventSender | None, clock: Clock, activity_every_s: float = 60.0
+    ) -> None:
+        self._sender = sender
+        self._clock = clock
         self._activity_every_s = activity_every_s
         self._last_activity: dict[str, float] = {}
 

@@ -43,8 +43,8 @@ class AuthController(Controller):
     async def log_out(
         self, request: Request[Account, str, Any], uc: InjectedUseCases
     ) -> Response[None]:
-        """End this session."""
-        await uc.log_out(request.auth)
+        """End this session; the agent goes offline at once (no reconnect grace)."""
+        await uc.log_out(request.auth, request.user)
         response: Response[None] = Response(None, status_code=204)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
