@@ -80,7 +80,7 @@ async def transfer_conversation(
 def _to_agent_decision(target: Operator | None, agent_id: str) -> RoutingDecision:
     problems: list[str] = []
     if target is None:
-        problems.append("unknown to routing")
+        problems.append("this agent has never been online (offline)")
     elif target.state.availability is not Availability.ONLINE:
         problems.append(f"{target.profile.chat_name} is {target.state.availability.value}")
     elif target.free_capacity == 0:
