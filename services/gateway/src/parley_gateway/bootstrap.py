@@ -19,6 +19,7 @@ from parley_platform.runtime import ServiceRuntime
 
 from .adapters.announcing_channels import AnnouncingChannelRepository
 from .adapters.broker_sender import BrokerSender
+from .adapters.cached_snapshots import CachedSnapshots
 from .adapters.customer_token import verify_customer_token
 from .adapters.geoip_countries import MaxMindCountries
 from .adapters.live_fanout import RabbitLiveFanout
@@ -61,8 +62,13 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
     accounts, channels, sessions = http.accounts, http.channels, http.sessions
     relay = runtime.outbox(LOG_COLLECTION)
     conversation_log = MongoConversationLog(runtime.db, relay)
-    snapshots = MongoConversationSnapshots(runtime.db)
-    for hook in (conversation_log.ensure_indexes, snapshots.ensure_indexes, *http.startup_hooks):
+    stored_snapshots = MongoConversationSnapshots(runtime.db)
+    snapshots = CachedSnapshots(stored_snapshots, settings.snapshot_cache_size)
+    for hook in (
+        conversation_log.ensure_indexes,
+        stored_snapshots.ensure_indexes,
+        *http.startup_hooks,
+    ):
         runtime.on_startup(hook)
 
     registry = ConnectionRegistry(conversation_log)

@@ -19,6 +19,8 @@ class GatewaySettings(ServiceSettings):
     """Signs visitor tokens; the same on every replica. Empty: a random key per process (dev)."""
     replica_id: str = ""
     """Names this process's live fan-out queue; empty: a random id per start."""
+    snapshot_cache_size: int = Field(default=20_000, ge=0)
+    """Conversation snapshots each replica keeps in memory (0: none); see cached_snapshots.py."""
     query_timeout_s: float = Field(default=5.0, gt=0)
     """How long the admin API waits for routing's or the chatbot's answer (then 503)."""
     agent_activity_signal_s: float = Field(default=60.0, ge=1)

@@ -70,7 +70,7 @@ class InMemorySnapshots:
     def __init__(self) -> None:
         self.stored: dict[str, Conversation] = {}
 
-    async def get(self, conversation_id: str) -> Conversation | None:
+    async def get(self, conversation_id: str, *, cached: bool = True) -> Conversation | None:
         return self.stored.get(conversation_id)
 
     async def create(self, conversation: Conversation) -> bool:

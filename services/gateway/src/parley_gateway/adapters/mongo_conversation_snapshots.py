@@ -148,7 +148,7 @@ class MongoConversationSnapshots:
         await self._collection.create_index([("channel_id", ASCENDING), ("lifecycle", ASCENDING)])
         await self._collection.create_index("offered_to")
 
-    async def get(self, conversation_id: str) -> Conversation | None:
+    async def get(self, conversation_id: str, *, cached: bool = True) -> Conversation | None:
         document = await self._collection.find_one({"_id": conversation_id})
         return from_document(document) if document else None
 

@@ -91,7 +91,9 @@ class ConversationLog(Protocol):
 class ConversationSnapshots(Protocol):
     """The snapshot read model (collection ``conversations``)."""
 
-    async def get(self, conversation_id: str) -> Conversation | None: ...
+    async def get(self, conversation_id: str, *, cached: bool = True) -> Conversation | None:
+        """The snapshot; ``cached=False`` asks for the stored one, past any memory of it."""
+        ...
 
     async def create(self, conversation: Conversation) -> bool:
         """Insert; False when it exists already (another writer created it)."""

@@ -68,7 +68,9 @@ class ConversationRecorder:
     def __init__(self, deps: ConversationDeps) -> None:
         self.deps = deps
 
-    async def load(self, conversation_id: str, *, fresh: bool = True) -> Conversation | None:
+    async def load(
+        self, conversation_id: str, *, fresh: bool = True, cached: bool = True
+    ) -> Conversation | None:
         """The conversation's state.
 
         ``fresh``: the snapshot brought up to the log's last entry. Otherwise the snapshot as
@@ -77,7 +79,7 @@ class ConversationRecorder:
         the caller back for a fresh load. Reading the log tail is a range query on the largest
         collection, so the hot path reads it only after such a conflict.
         """
-        snapshot = await self.deps.snapshots.get(conversation_id)
+        snapshot = await self.deps.snapshots.get(conversation_id, cached=cached)
         if not fresh:
             return snapshot
         after = snapshot.last_seq if snapshot else 0
@@ -88,8 +90,14 @@ class ConversationRecorder:
     ) -> Conversation:
         """The conversation if ``who`` may see it; ``NotFound`` alike for missing and forbidden."""
         conversation = await self.load(conversation_id, fresh=fresh)
-        if conversation is not None and await self.may_see(conversation, who):
+        if conversation is None:
+            raise NotFound("no such conversation")
+        if await self.may_see(conversation, who):
             return conversation
+        # A replica's memory may miss what changed outside the log (a pull-mode offer).
+        stored = await self.load(conversation_id, fresh=fresh, cached=False)
+        if stored is not None and await self.may_see(stored, who):
+            return stored
         raise NotFound("no such conversation")
 
     async def may_see(self, conversation: Conversation, who: Principal) -> bool:
