@@ -71,6 +71,28 @@ BOB_OVERVIEW = routing.OperatorOverview(
     online_since=AT - timedelta(minutes=30),
     last_assigned_at=AT + timedelta(seconds=12),
 )
+SCRIPT = chatbot.ChatbotScript(
+    id="welcome-bot",
+    name="Welcome Bot",
+    steps=(
+        chatbot.ScriptStep(
+            id="hello", type=chatbot.StepType.TEXT, text="Hello! I am the Welcome Bot."
+        ),
+        chatbot.ScriptStep(
+            id="ask",
+            type=chatbot.StepType.QUESTION,
+            text="What are you looking for?",
+            answers=(chatbot.ScriptAnswer(id="pricing", label="I have a pricing question"),),
+        ),
+        chatbot.ScriptStep(
+            id="forward",
+            type=chatbot.StepType.FORWARD_TO_OPERATOR,
+            text="Let me find someone who can help you with that...",
+            expertise=("sales",),
+            only_if=(chatbot.OnlyIf(step_id="ask", answer_ids=("pricing",)),),
+        ),
+    ),
+)
 TRANSCRIPT = gateway.TranscriptV1(
     conversation_id=CONVERSATION,
     channel_id=CHANNEL,
@@ -259,6 +281,66 @@ _EXAMPLES: tuple[Message, ...] = (
                 answer="A question about billing",
             ),
         ),
+    ),
+    chatbot.SaveScriptV1(script=SCRIPT),
+    chatbot.ScriptSavedV1(
+        script_id=SCRIPT.id,
+        saved=True,
+        script=SCRIPT,
+        problems=(
+            chatbot.ScriptProblem(
+                code="no_fallback_after_forward",
+                severity=chatbot.ProblemSeverity.WARNING,
+                message="nothing follows step 'forward' when no operator is available",
+                step_id="forward",
+            ),
+        ),
+    ),
+    chatbot.GetScriptV1(script_id=SCRIPT.id),
+    chatbot.ScriptV1(script_id=SCRIPT.id, script=SCRIPT, updated_at=AT),
+    chatbot.ListScriptsV1(),
+    chatbot.ScriptsV1(
+        scripts=(
+            chatbot.ScriptSummary(
+                id=SCRIPT.id, name=SCRIPT.name, step_count=len(SCRIPT.steps), updated_at=AT
+            ),
+        )
+    ),
+    chatbot.DeleteScriptV1(script_id=SCRIPT.id),
+    chatbot.ScriptDeletedV1(script_id=SCRIPT.id, deleted=True),
+    chatbot.ValidateScriptV1(script=SCRIPT),
+    chatbot.ScriptValidatedV1(
+        script_id=SCRIPT.id,
+        valid=False,
+        problems=(
+            chatbot.ScriptProblem(
+                code="dead_end",
+                severity=chatbot.ProblemSeverity.ERROR,
+                message="no step follows answer 'pricing' of step 'ask' and it has no link",
+                step_id="ask",
+                answer_id="pricing",
+            ),
+        ),
+    ),
+    chatbot.RunScriptTestV1(
+        script_id=SCRIPT.id, inputs=(chatbot.VisitorInput(choice_id="pricing"),)
+    ),
+    chatbot.ScriptTestRunV1(
+        script_id=SCRIPT.id,
+        messages=(
+            chatbot.ViewLine(speaker=chatbot.Speaker.BOT, text="Hello! I am the Welcome Bot."),
+            chatbot.ViewLine(
+                speaker=chatbot.Speaker.BOT,
+                text="What are you looking for?",
+                choices=(gateway.MessageChoice(id="pricing", label="I have a pricing question"),),
+            ),
+            chatbot.ViewLine(speaker=chatbot.Speaker.VISITOR, text="I have a pricing question"),
+            chatbot.ViewLine(
+                speaker=chatbot.Speaker.NOTE,
+                text="Forward to an operator with expertise sales: nobody available (test run)",
+            ),
+        ),
+        ended=True,
     ),
     tickets.CreateTicketV1(
         **_ids,

@@ -19,6 +19,7 @@ from faststream.rabbit import RabbitBroker
 from faststream.rabbit.opentelemetry import RabbitTelemetryMiddleware
 from faststream.rabbit.schemas import Channel
 from litestar import Litestar
+from litestar.enums import ScopeType
 from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 
 from .health import health_routes
@@ -218,7 +219,7 @@ class ServiceRuntime:
                         exclude=["/healthz", "/readyz"],
                         # A span per HTTP request; long-lived sockets would hold one open for
                         # hours and add one per frame.
-                        scopes={"http"},
+                        scopes={ScopeType.HTTP},
                         exclude_spans=["receive", "send"],
                     )
                 )

@@ -23,6 +23,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from parley_platform.messaging.request import QueryClient
 
 from .adapters.announcing_channels import AnnouncingChannelRepository
+from .adapters.chatbot_scripts_client import ChatbotScriptsClient
 from .adapters.mongo_accounts import MongoAccountRepository
 from .adapters.mongo_archive import MongoConversationArchive
 from .adapters.mongo_attachments import MongoAttachmentStore
@@ -50,6 +51,7 @@ from .application.set_up_first_start import SetUpFirstStart
 from .application.signal_operator import SignalOperator
 from .application.upload_attachment import UploadAttachment
 from .domain.attachment_policy import AttachmentPolicy
+from .domain.errors import Unavailable
 from .domain.identity import Account
 from .domain.login_throttle import FailureWindow, LoginThrottle
 from .domain.visitor_token import verify_visitor_token
@@ -57,6 +59,7 @@ from .entrypoints.http.attachments import AttachmentController
 from .entrypoints.http.auth import AuthController
 from .entrypoints.http.canned_responses import CannedResponseController
 from .entrypoints.http.channels import ChannelController
+from .entrypoints.http.chatbot_scripts import ChatbotScriptController
 from .entrypoints.http.conversations import ConversationController
 from .entrypoints.http.dependencies import UseCases
 from .entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -113,6 +116,9 @@ def wire_http(
         per_ip=FailureWindow(settings.login_failures_per_address, settings.login_failure_window_s),
     )
     policy = AttachmentPolicy(max_bytes=settings.attachment_max_bytes)
+    chatbot_scripts = (
+        ChatbotScriptsClient(queries, settings.query_timeout_s) if queries is not None else None
+    )
     use_cases = UseCases(
         log_in=LogIn(accounts, sessions, hasher, throttle),
         log_out=LogOut(sessions, SignalOperator(events, clock)),
@@ -148,6 +154,11 @@ def wire_http(
     def provide_use_cases() -> UseCases:
         return use_cases
 
+    def provide_chatbot_scripts() -> ChatbotScriptsClient:
+        if chatbot_scripts is None:
+            raise Unavailable("the chatbot is not reachable from this gateway")
+        return chatbot_scripts
+
     def provide_account(request: Request[Any, Any, Any]) -> Account:
         return current_account(request)
 
@@ -163,12 +174,14 @@ def wire_http(
             AttachmentController,
             OperatorController,
             RoutingDecisionController,
+            ChatbotScriptController,
         ],
         middleware=[DefineMiddleware(session_middleware(sessions))],
         dependencies={
             "uc": Provide(provide_use_cases, sync_to_thread=False),
             "account": Provide(provide_account, sync_to_thread=False),
             "requester": Provide(requester, sync_to_thread=False),
+            "chatbot_scripts": Provide(provide_chatbot_scripts, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.attachment_max_bytes + _MULTIPART_OVERHEAD,

@@ -6,8 +6,7 @@ from pydantic_settings import SettingsConfigDict
 from parley_platform.settings import ServiceSettings
 
 
-# parley_platform ships no py.typed marker, so mypy sees its classes as Any.
-class RoutingSettings(ServiceSettings):  # type: ignore[misc]
+class RoutingSettings(ServiceSettings):
     """Chooses who answers: operator profiles, presence, the waiting queue, assignments."""
 
     model_config = SettingsConfigDict(env_prefix="PARLEY_ROUTING_", extra="ignore")

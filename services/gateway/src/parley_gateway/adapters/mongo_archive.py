@@ -157,8 +157,8 @@ class MongoConversationArchive:
                 )
             }
             for doc in batch:
-                record = found.get(doc["conversation_id"])
-                if record is not None and record.id not in hits and len(hits) < limit:
+                hit = found.get(doc["conversation_id"])
+                if hit is not None and hit.id not in hits and len(hits) < limit:
                     text_found = str(doc["payload"].get("text", ""))
-                    hits[record.id] = SearchHit(record, doc["seq"], _snippet(text_found, pattern))
+                    hits[hit.id] = SearchHit(hit, doc["seq"], _snippet(text_found, pattern))
         return list(hits.values())

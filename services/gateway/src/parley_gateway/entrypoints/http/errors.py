@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import MediaType, Request, Response
+from litestar.types import ExceptionHandlersMap
 
 from ...application.log_in import InvalidCredentials
 from ...domain.attachment_policy import TooLarge, UnsupportedType
@@ -52,4 +53,4 @@ def gateway_error_response(_: Request[Any, Any, Any], exc: GatewayError) -> Resp
     )
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {GatewayError: gateway_error_response}
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {GatewayError: gateway_error_response}
