@@ -43,6 +43,9 @@ from tests.bench.common import BenchEnv  # noqa: E402
 SECTIONS: dict[str, str] = {
     "messaging": "tests.bench.messaging",
     "gateway": "tests.bench.gateway",
+    "chatbot": "tests.bench.chatbot",
+    "routing": "tests.bench.routing",
+    "web": "tests.bench.web",
 }
 """Section name -> module; run in this order. Modules are imported only when selected."""
 

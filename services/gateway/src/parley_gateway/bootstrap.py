@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ from .application.conversation_ports import ConversationDeps
 from .application.conversation_use_cases import ConversationUseCases, TimeOrderedIds
 from .application.identify_visitor import IdentifyVisitor
 from .domain.rate_limit import ActionLimits, Allowance, Rate
+from .domain.visitor_token import verify_visitor_token
+from .entrypoints.http.web import web_routes
 from .entrypoints.subscribers import subscribe
 from .entrypoints.ws import ConnectionRegistry, VisitorLimits, WsContext, ws_routes
 from .http_wiring import wire_http
@@ -114,6 +117,16 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
         countries=countries,
     )
 
+    max_age_s = settings.visitor_token_max_age_days * 86_400
+    web = web_routes(
+        channels,
+        upload=http.use_cases.upload_attachment,
+        verify_visitor=lambda token: verify_visitor_token(
+            secret_key, token, now=int(time.time()), max_age_s=max_age_s
+        ),
+        operator_available=operators.available_in,
+        country_header=settings.country_header or None,
+    )
     background: list[asyncio.Task[None]] = []
 
     async def tell_routing() -> None:
@@ -133,7 +146,7 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
             countries.close()
 
     return runtime.asgi_app(
-        route_handlers=[*http.route_handlers, *ws_routes(ws)],
+        route_handlers=[*http.route_handlers, *ws_routes(ws), *web],
         on_startup=[start_fanout],
         on_shutdown=[fanout.stop, close_countries],
         state=State({"gateway": Gateway(runtime, fanout, registry, use_cases, operators)}),

@@ -76,4 +76,6 @@ class ChatbotScriptsClient:
             )
         except QueryTimeout as exc:
             raise Unavailable("the chatbot did not answer; try again") from exc
+        except Exception as exc:  # no broker connection, or no chatbot queue declared yet
+            raise Unavailable("the chatbot is not reachable; try again") from exc
         return reply.model_validate_json(body)

@@ -45,6 +45,8 @@ class RoutingQueries:
             answer: bytes = await self._client.ask(query.TYPE, body, self._timeout_s)
         except QueryTimeout as exc:
             raise Unavailable("routing did not answer; try again") from exc
+        except Exception as exc:  # no broker connection, or no routing queue declared yet
+            raise Unavailable("routing is not reachable; try again") from exc
         return answer
 
 
