@@ -100,3 +100,20 @@ async def test_one_address_trying_many_emails_is_locked() -> None:
     with pytest.raises(RateLimited):
         await log_in("ann@example.com", "pw-agt_ann", "10.6.6.6")
     assert (await log_in("ann@example.com", "pw-agt_ann", "10.0.0.9")).account == ANN
+
+
+@pytest.mark.parametrize(
+    ("email", "valid"),
+    [
+        ("ann@example.com", True),
+        ("a.b+tag@sub.example.org", True),
+        ("ann @example.com", False),
+        ("ann@example", False),
+        ("ann@@example.com", False),
+        ("annexample.com", False),
+    ],
+)
+def test_an_account_email_is_an_address_a_login_form_accepts(email: str, valid: bool) -> None:
+    from parley_gateway.domain.identity import is_email_address
+
+    assert is_email_address(email) is valid

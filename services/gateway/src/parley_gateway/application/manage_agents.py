@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..domain.errors import Forbidden, InvalidInput, NotFound
-from ..domain.identity import Account, Role, normalize_email, password_problem
+from ..domain.identity import (
+    Account,
+    Role,
+    is_email_address,
+    normalize_email,
+    password_problem,
+)
 from .ids import new_id
 from .manage_groups import check_groups_exist
 from .ports import AccountRepository, Clock, GroupRepository, PasswordHasher, SessionStore
@@ -52,7 +58,7 @@ class ManageAgents:
         self, email: str, display_name: str, password: str, role: Role, group_ids: frozenset[str]
     ) -> Account:
         email = normalize_email(email)
-        if "@" not in email or len(email) > 254:
+        if not is_email_address(email):
             raise InvalidInput("email: not an e-mail address")
         if role not in (Role.AGENT, Role.ADMIN):
             raise InvalidInput("role: agent or admin")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -78,6 +79,14 @@ MIN_PASSWORD_LENGTH = 10
 def normalize_email(email: str) -> str:
     """Accounts are found by e-mail case-insensitively: stored and looked up lower-cased."""
     return email.strip().lower()
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def is_email_address(email: str) -> bool:
+    """One ``@``, no whitespace, a dot in the domain: what a login form and a mail server take."""
+    return len(email) <= 254 and bool(_EMAIL.match(email))
 
 
 def password_problem(password: str) -> str | None:
