@@ -1,8 +1,10 @@
 """Publishing routing's contract events in CloudEvents envelopes, without holding up decisions.
 
 A publish waits for the broker's confirm (a few milliseconds); routing's single decision
-sequence must not wait for it, so each publish runs in a task of its own and failures are
-logged. The claim that made the decision is already stored when the event goes out.
+sequence must not wait for it, so each publish runs in a task of its own. The claim that made
+the decision is already stored when the event goes out. While the broker is away, a publish is
+retried with back-off (up to ``RETRY_FOR_S``) with the same event id, so consumers' inboxes drop
+a copy that did get through; only a process that dies meanwhile loses the event (docs/routing.md).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from parley_platform.messaging.publisher import EventPublisher, UnroutableEvent
 
 log = structlog.get_logger(__name__)
 
+RETRY_FOR_S = 600.0
+"""How long a failing publish keeps being retried before it is given up (and logged)."""
+
 
 class ContractPublisher:
     def __init__(self, publisher: EventPublisher, source: str) -> None:
@@ -30,16 +35,33 @@ class ContractPublisher:
         task.add_done_callback(self._in_flight.discard)
 
     async def _send(self, event: Event) -> None:
-        try:
-            await self._publisher.publish(CloudEvent.wrap(event, source=self._source))
-        except UnroutableEvent:
-            # Nobody subscribes to this type (say, positions while no gateway runs): a topic
-            # exchange drops it, and so do we; routing's own decisions are always bound.
-            log.info("event.unrouted", type=event.TYPE)
-        except Exception as exc:
-            log.error("event.publish_failed", type=event.TYPE, error=repr(exc))
+        envelope = CloudEvent.wrap(event, source=self._source)
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + RETRY_FOR_S
+        delay = 0.2
+        while True:
+            try:
+                await self._publisher.publish(envelope, republished=delay > 0.2)
+                return
+            except UnroutableEvent:
+                # Nobody subscribes to this type (say, positions while no gateway runs): a
+                # topic exchange drops it, and so do we; routing's own decisions are bound.
+                log.info("event.unrouted", type=event.TYPE)
+                return
+            except Exception as exc:
+                if loop.time() >= give_up_at:
+                    log.error("event.publish_given_up", type=event.TYPE, error=repr(exc))
+                    return
+                log.warning("event.publish_retrying", type=event.TYPE, error=repr(exc))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
-    async def drain(self) -> None:
-        """Wait for the publishes in flight (shutdown)."""
-        if self._in_flight:
-            await asyncio.gather(*self._in_flight, return_exceptions=True)
+    async def drain(self, timeout_s: float = 10.0) -> None:
+        """Wait for the publishes in flight (shutdown), at most ``timeout_s``."""
+        if not self._in_flight:
+            return
+        _, pending = await asyncio.wait(set(self._in_flight), timeout=timeout_s)
+        for task in pending:
+            task.cancel()
+        if pending:
+            log.error("event.publishes_abandoned", count=len(pending))
