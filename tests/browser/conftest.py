@@ -141,8 +141,10 @@ def desk(gateway: ServiceProcess, host_site: str) -> Iterator[Desk]:
     admin.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Per module: Playwright's sync API runs its own event loop while it is open, and the
+    asyncio tests collected after the browser tests need the thread's loop back."""
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox"], headless=True
