@@ -80,3 +80,17 @@ async def test_the_memory_is_bounded_least_recently_used_first_out() -> None:
     await cache.get("a")
     await cache.get("b")
     assert cache._stored.reads == stored_reads_before + 1  # type: ignore[attr-defined]
+
+
+async def test_a_read_that_raced_a_write_does_not_bring_back_the_older_snapshot() -> None:
+    old = conversation(seq=1)
+
+    class SlowRead(CountingSnapshots):
+        async def get(self, conversation_id: str, *, cached: bool = True) -> Conversation | None:
+            return old  # the answer of a read that left before the write below
+
+    racing = CachedSnapshots(SlowRead())
+    racing._remember(conversation(seq=2))  # what this replica just wrote
+    assert (await racing.get("conv_1", cached=False)) == old
+    seen = await racing.get("conv_1")
+    assert seen is not None and seen.last_seq == 2

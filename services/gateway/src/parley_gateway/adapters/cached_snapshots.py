@@ -5,9 +5,10 @@ FerretDB a ``find_one`` by ``_id`` scans the collection (tens of milliseconds at
 conversations), so each replica keeps the snapshots it read or wrote, bounded, least recently
 used first out. Being stale is safe: decisions are strict appends to the log, and an append that
 another replica's entry overtook fails and is retried on fresh state from the database and the
-log (``ConversationRecorder.decide``). The two fields that change outside the log (routing's
-``queued`` mark and pull-mode ``offered_to``) drop the entry here, and a refused visibility check
-reads the database once more (``ConversationRecorder.visible``).
+log (``ConversationRecorder.decide``), and a decision refused on remembered state is checked
+again on fresh state. The two fields that change outside the log (routing's ``queued`` mark and
+pull-mode ``offered_to``) drop the entry here, and a refused visibility check reads the database
+once more (``ConversationRecorder.visible``). A read never replaces a newer remembered snapshot.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ class CachedSnapshots:
             self._known.move_to_end(conversation_id)
             return known
         loaded = await self._stored.get(conversation_id, cached=False)
-        if loaded is None:
-            self._known.pop(conversation_id, None)
-        else:
+        known = self._known.get(conversation_id)
+        if loaded is not None and (known is None or known.last_seq < loaded.last_seq):
+            # Not over a newer one: a write may have landed while this read was on its way.
             self._remember(loaded)
         return loaded
 

@@ -24,7 +24,7 @@ from ..domain.conversation_fold import changes_between, evolve, fold
 from ..domain.conversation_log import EntryKind, LogEntry
 from ..domain.conversation_rules import Principal, agent_may_see, visitor_may_see
 from ..domain.conversation_views import snapshot_for_agent, snapshot_for_visitor
-from ..domain.errors import Conflict, NotFound
+from ..domain.errors import Conflict, GatewayError, NotFound
 from ..domain.identity import Visitor
 from .conversation_ports import ConversationDeps, SequenceTaken
 
@@ -141,6 +141,12 @@ class ConversationRecorder:
             try:
                 return await attempt(conversation)
             except SequenceTaken:
+                continue
+            except GatewayError:
+                if fresh:
+                    raise
+                # Refused on the replica's remembered snapshot, which another replica's
+                # writes may have overtaken: decide again on the snapshot plus the log's tail.
                 continue
         raise Conflict("the conversation changed too often meanwhile; try again")
 
