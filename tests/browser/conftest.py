@@ -29,10 +29,12 @@ AGENT_PASSWORD = "browser-agent-password-9"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def gateway(
     rabbitmq_url: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServiceProcess]:
+    """Per module: gateway processes share their durable queues (competing consumers), so one
+    left running with its own database would take the events of later tests' gateways."""
     settings = gateway_settings(secrets.token_urlsafe(32))
     process = ServiceProcess("gateway", rabbitmq_url, mongodb_url, tmp_path_factory.mktemp("web"))
     process.env.update({f"PARLEY_GATEWAY_{k.upper()}": v for k, v in settings.items()})
@@ -72,7 +74,7 @@ class _HostPage(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def host_site(gateway: ServiceProcess) -> Iterator[str]:
     """The origin of a website on another port that embeds the widget (``/?channel=<id>``)."""
     handler = type("HostPage", (_HostPage,), {"gateway_url": gateway.url})
