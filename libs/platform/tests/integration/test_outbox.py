@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -36,6 +37,14 @@ async def test_events_written_with_a_change_are_published_and_removed(
     await runtime.db.things.insert_one(first)
     assert runtime.relay is not None
     runtime.relay.notify(pending_in("things", first))
+    # The next change waits until the relay has removed event 1: FerretDB v1 applies an update
+    # as read-modify-write, so two updates of one document at the same moment can lose one
+    # (docs/architecture.md, known limits); on MongoDB they would not.
+    await eventually(lambda: handled == [1])
+    for _ in range(200):
+        if (await runtime.db.things.find_one({"_id": "thing-1"}))["_outbox"] == {}:
+            break
+        await asyncio.sleep(0.02)
     update = with_events({"$set": {"state": "changed"}}, [probe(2), probe(3)])
     await runtime.db.things.update_one({"_id": "thing-1"}, update)
     stored = await runtime.db.things.find_one({"_id": "thing-1"})
