@@ -7,6 +7,7 @@ Only online operators count: away ones do not take new chats.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -42,15 +43,22 @@ class OnlineOperators:
                 channels = frozenset(operator.profile.channel_ids)
                 self._channels_of_online[operator.profile.agent_id] = channels
 
-    async def seed_from_routing(self, queries: QueryClient, timeout_s: float = 3.0) -> None:
-        """Best effort: routing may be down or not started yet; presence frames fill in."""
-        try:
-            body = await queries.ask(
-                GetOperatorsV1.TYPE, GetOperatorsV1().model_dump_json().encode(), timeout_s
-            )
+    async def seed_from_routing(
+        self, queries: QueryClient, timeout_s: float = 3.0, attempts: int = 3
+    ) -> None:
+        """Best effort, a few times: routing may be down or not started yet (and the first
+        request on a fresh connection has been seen to lose its answer); presence frames fill
+        in what this misses."""
+        query = GetOperatorsV1().model_dump_json().encode()
+        for attempt in range(1, attempts + 1):
+            try:
+                body = await queries.ask(GetOperatorsV1.TYPE, query, timeout_s)
+            except Exception as exc:
+                log.warning("operators.seed_failed", attempt=attempt, error=repr(exc))
+                await asyncio.sleep(1.0)
+                continue
             self.seed(OperatorsV1.model_validate_json(body).operators)
-        except Exception as exc:
-            log.warning("operators.seed_failed", error=repr(exc))
+            return
 
 
 class PresenceFeedingSink:
