@@ -87,13 +87,22 @@ class ServiceRuntime:
         consumer.register(self.broker)
         self._consumers.append(consumer)
 
-    def queue(self, name: str, routing_keys: Sequence[str]) -> ConsumerQueue:
-        """A consumer queue with this service's delivery limit and back-off."""
+    def queue(
+        self, name: str, routing_keys: Sequence[str], *, in_order: bool = False
+    ) -> ConsumerQueue:
+        """A consumer queue with this service's delivery limit and back-off.
+
+        ``in_order``: handled one at a time in the order published, across every replica of the
+        service (RabbitMQ's single active consumer, one unacknowledged delivery); for streams
+        whose order is their meaning, such as a chatbot's messages. A retry after a failure
+        still comes back later, behind what followed it."""
         return ConsumerQueue(
             name=f"{self.settings.service_name}.{name}",
             routing_keys=tuple(routing_keys),
             delivery_limit=self.settings.delivery_limit,
             retry_delays_ms=self.settings.retry_delays_ms,
+            extra_arguments={"x-single-active-consumer": True} if in_order else {},
+            prefetch=1 if in_order else None,
         )
 
     def outbox(self, *collections: str) -> OutboxRelay:

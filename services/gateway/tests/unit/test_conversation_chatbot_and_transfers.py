@@ -350,3 +350,51 @@ async def test_agent_signals_go_to_routing_with_activity_throttled(
     assert sent.messages[2].availability is OperatorAvailability.ONLINE  # type: ignore[attr-defined]
     assert all(m.at.tzinfo is UTC or m.at.utcoffset() is not None for m in sent.messages)  # type: ignore[attr-defined]
     assert isinstance(sent.messages[0].at, datetime)  # type: ignore[attr-defined]
+
+
+async def handed_off(w: World, cases: ConversationUseCases, conversation_id: str) -> None:
+    [start] = w.log.of_type("conversation.started.v1")
+    handoff = HandoffRequestedV1(
+        conversation_id=conversation_id,
+        channel_id="ch_support",
+        script_id="welcome-bot",
+        step_id="forward",
+        visitor=start.visitor,
+        required_expertise=("sales",),
+        answers=(BotAnswer(step_id="ask", question="What about?", answer="Pricing"),),
+    )
+    await cases.when_handoff_requested(event(handoff))
+
+
+async def test_an_assignment_that_overtakes_its_hand_off_still_brings_the_agent_in(
+    w: World, cases: ConversationUseCases
+) -> None:
+    conversation = (await cases.start_conversation(VERA, PRICING)).conversation
+    await cases.when_chatbot_posts_a_message(bot_says(conversation.id, "hello", "Hello!"))
+    await cases.when_conversation_assigned(assigned(conversation.id))  # before the hand-off
+    await handed_off(w, cases, conversation.id)
+    after = await w.deps.snapshots.get(conversation.id)
+    assert after is not None and after.lifecycle is Lifecycle.ACTIVE
+    assert after.present_agents == ("agt_bob",) and not after.bot_present
+    assert after.bot_answers[0].answer == "Pricing" and after.expertise == ("sales",)
+
+
+async def test_a_nobody_that_overtakes_its_hand_off_leaves_the_chat_with_the_bot(
+    w: World, cases: ConversationUseCases
+) -> None:
+    conversation = (await cases.start_conversation(VERA, PRICING)).conversation
+    await cases.when_chatbot_posts_a_message(bot_says(conversation.id, "hello", "Hello!"))
+    nobody = NoOperatorFoundV1(
+        conversation_id=conversation.id,
+        channel_id="ch_support",
+        reason=NoOperatorReason.NONE_AVAILABLE,
+        waited_seconds=0,
+    )
+    await cases.when_no_operator_found(event(nobody, "/parley/routing"))  # before the hand-off
+    await handed_off(w, cases, conversation.id)
+    after = await w.deps.snapshots.get(conversation.id)
+    assert after is not None and after.lifecycle is Lifecycle.BOT and not after.is_ended
+    # A later hand-off that routing has not answered yet does wait for an operator.
+    await handed_off(w, cases, conversation.id)
+    again = await w.deps.snapshots.get(conversation.id)
+    assert again is not None and again.lifecycle is Lifecycle.REQUESTED

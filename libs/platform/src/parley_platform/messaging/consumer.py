@@ -8,7 +8,7 @@ from typing import Any
 
 import structlog
 from faststream import AckPolicy
-from faststream.rabbit import RabbitBroker
+from faststream.rabbit import Channel, RabbitBroker
 from faststream.rabbit.annotations import RabbitMessage
 
 from .inbox import Inbox
@@ -46,9 +46,11 @@ class Consumer:
 
     def register(self, broker: RabbitBroker) -> None:
         self._broker = broker
+        channel = Channel(prefetch_count=self.spec.prefetch) if self.spec.prefetch else None
         subscriber = broker.subscriber(
             self.spec.as_faststream(),
             exchange=events_exchange,
+            channel=channel,
             ack_policy=AckPolicy.MANUAL,
             title=self.spec.name,
         )

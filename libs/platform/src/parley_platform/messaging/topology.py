@@ -39,6 +39,8 @@ class ConsumerQueue:
     delivery_limit: int = 5
     retry_delays_ms: tuple[int, ...] = (200, 1_000, 5_000)
     extra_arguments: dict[str, object] = field(default_factory=dict)
+    prefetch: int | None = None
+    """Unacknowledged deliveries per consumer; None: the service's ``prefetch``."""
 
     @property
     def dead_letter_queue(self) -> str:

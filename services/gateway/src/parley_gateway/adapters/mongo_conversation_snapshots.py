@@ -127,6 +127,8 @@ def from_document(d: dict[str, Any]) -> Conversation:
         message_count=d.get("message_count", 0),
         chatbot_script_id=d.get("chatbot_script_id"),
         requested_at=d.get("requested_at"),
+        handoffs=d.get("handoffs", 0),
+        handoffs_failed=d.get("handoffs_failed", 0),
         bot_answers=tuple(
             BotAnswer(a["step_id"], a["question"], a["answer"]) for a in d.get("bot_answers") or ()
         ),

@@ -13,7 +13,7 @@ from parley_contracts.envelope import CloudEvent
 from parley_contracts.gateway import JoinReason, LeaveReason
 from parley_contracts.routing import AssignmentMode, ConversationAssignedV1
 
-from ..domain.conversation import Conversation
+from ..domain.conversation import Conversation, Lifecycle
 from ..domain.identity import Actor, Role
 from .accept_offered_conversation import join_as_agent
 from .conversation_ports import ConversationDeps
@@ -40,7 +40,8 @@ class WhenConversationAssignedAgentJoins:
         async def attempt(conversation: Conversation) -> None:
             if conversation.is_ended or conversation.is_present(actor.id, ParticipantRole.AGENT):
                 return
-            if not conversation.is_waiting:  # a pull accept (or an earlier assignment) won
+            bot_has_it = conversation.lifecycle is Lifecycle.BOT and conversation.bot_present
+            if not (conversation.is_waiting or bot_has_it):  # a pull accept (or another) won
                 log.info("assignment.ignored", conversation_id=conversation.id, agent_id=actor.id)
                 return
             conversation = await self._bot_leaves(conversation)

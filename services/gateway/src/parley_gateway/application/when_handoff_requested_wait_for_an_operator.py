@@ -10,7 +10,7 @@ from __future__ import annotations
 from parley_contracts.chatbot import HandoffRequestedV1
 from parley_contracts.envelope import CloudEvent
 
-from ..domain.conversation import Conversation, Lifecycle
+from ..domain.conversation import Conversation
 from ..domain.conversation_log import EntryKind, Visibility
 from ..domain.identity import Actor, Role
 from .conversation_contracts import draft
@@ -24,13 +24,13 @@ class WhenHandoffRequestedWaitForAnOperator:
         self._recorder = ConversationRecorder(deps)
 
     async def __call__(self, event: CloudEvent[HandoffRequestedV1]) -> None:
-        """Record the ``handoff`` entry while the bot has the conversation; a redelivery, or a
-        hand-off after the conversation moved on, changes nothing."""
+        """Record the ``handoff`` entry (once per event: a redelivery is the same entry). Routing
+        reads the same event and its answer may be stored first; the fold sorts that out."""
         handoff = event.data
         bot = Actor(handoff.script_id, Role.BOT, "Chatbot")
 
         async def attempt(conversation: Conversation) -> None:
-            if conversation.lifecycle is not Lifecycle.BOT:
+            if conversation.is_ended or conversation.chatbot_script_id != handoff.script_id:
                 return
             member = conversation.member(handoff.script_id)
             actor = Actor(bot.id, Role.BOT, member.display_name) if member else bot
@@ -50,6 +50,7 @@ class WhenHandoffRequestedWaitForAnOperator:
                     payload,
                     visibility=Visibility.INTERNAL,
                 ),
+                dedupe_key=f"{conversation.id}|handoff|{event.source}|{event.id}",
                 strict=True,
             )
 

@@ -7,7 +7,7 @@ from parley_contracts.envelope import CloudEvent
 from parley_contracts.gateway import ConversationOutcome, EndedBy
 from parley_contracts.routing import NoOperatorFoundV1
 
-from ..domain.conversation import Conversation
+from ..domain.conversation import Conversation, Lifecycle
 from ..domain.conversation_log import EntryKind, Visibility
 from ..domain.identity import Actor, Role
 from .conversation_contracts import draft
@@ -28,9 +28,9 @@ class WhenNoOperatorFoundEndConversation:
         message. An agent who joined meanwhile wins: the event is ignored."""
 
         async def attempt(conversation: Conversation) -> None:
-            if not conversation.is_waiting:
-                return
-            if conversation.bot_present:
+            bot_chat = conversation.bot_present or conversation.lifecycle is Lifecycle.BOT
+            if bot_chat and not conversation.is_ended:
+                # The bot goes on (R2); in state "bot" this answer came before its hand-off.
                 payload = {"reason": event.data.reason.value}
                 entry = draft(
                     conversation.id,
@@ -40,7 +40,10 @@ class WhenNoOperatorFoundEndConversation:
                     payload,
                     visibility=Visibility.INTERNAL,
                 )
-                await self._recorder.record(conversation, entry, strict=True)
+                key = f"{conversation.id}|no_operator|{event.source}|{event.id}"
+                await self._recorder.record(conversation, entry, dedupe_key=key, strict=True)
+                return
+            if not conversation.is_waiting:
                 return
             await self._end.end(
                 conversation, ROUTING, EndedBy.SYSTEM, outcome=ConversationOutcome.NO_ONE_AVAILABLE

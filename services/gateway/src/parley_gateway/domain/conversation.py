@@ -154,6 +154,10 @@ class Conversation:
     requested_at: datetime | None = None
     """When an operator was asked for: the start, or a chatbot's hand-off."""
     bot_answers: tuple[BotAnswer, ...] = ()
+    handoffs: int = 0
+    """Chatbot hand-offs recorded; with ``handoffs_failed`` it tells whether one is pending."""
+    handoffs_failed: int = 0
+    """Hand-offs routing found nobody for (their answer may arrive before the hand-off)."""
     choices: tuple[Choice, ...] = ()
     """The buttons of the last chatbot message, while the visitor has not answered them."""
 

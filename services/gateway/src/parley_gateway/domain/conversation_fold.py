@@ -107,7 +107,8 @@ def _joined(snapshot: Conversation, entry: LogEntry) -> Conversation:
     someone_answers = member.id == snapshot.addressee_id or (
         snapshot.kind is ConversationKind.VISITOR and member.role is ParticipantRole.AGENT
     )
-    if snapshot.is_waiting and someone_answers:
+    # A bot's chat too: routing's assignment may arrive before the bot's hand-off is stored.
+    if (snapshot.is_waiting or snapshot.lifecycle is Lifecycle.BOT) and someone_answers:
         changes["lifecycle"] = Lifecycle.ACTIVE
     return dataclasses.replace(snapshot, **changes)
 
@@ -210,24 +211,35 @@ def _widget_minimized(snapshot: Conversation, entry: LogEntry) -> Conversation:
 
 
 def _handoff(snapshot: Conversation, entry: LogEntry) -> Conversation:
-    if snapshot.lifecycle is not Lifecycle.BOT:
-        return snapshot
+    """The bot asks for an operator. Routing's answer may have come first (events travel on
+    separate queues): an agent who joined already keeps the chat, a "nobody" already counted
+    leaves it with the bot; either way the operator gets what the bot collected (B5)."""
     answers = tuple(
         BotAnswer(a["step_id"], a["question"], a["answer"]) for a in entry.payload["answers"]
     )
-    return dataclasses.replace(
-        snapshot,
-        lifecycle=Lifecycle.REQUESTED,
-        requested_at=entry.at,
-        expertise=tuple(entry.payload.get("expertise") or ()),
-        bot_answers=answers,
-    )
+    changes: dict[str, Any] = {
+        "handoffs": snapshot.handoffs + 1,
+        "expertise": tuple(entry.payload.get("expertise") or ()),
+        "bot_answers": answers,
+    }
+    answered_already = snapshot.handoffs + 1 <= snapshot.handoffs_failed
+    if snapshot.lifecycle is Lifecycle.BOT and not answered_already:
+        changes["lifecycle"] = Lifecycle.REQUESTED
+        changes["requested_at"] = entry.at
+    return dataclasses.replace(snapshot, **changes)
 
 
 def _no_operator(snapshot: Conversation, entry: LogEntry) -> Conversation:
-    if not snapshot.is_waiting:
-        return snapshot
-    return dataclasses.replace(snapshot, lifecycle=Lifecycle.BOT, offered_to=(), assigned_to=None)
+    failed = snapshot.handoffs_failed + 1
+    if not snapshot.is_waiting:  # it came before its hand-off: counted, the bot keeps going
+        return dataclasses.replace(snapshot, handoffs_failed=failed)
+    return dataclasses.replace(
+        snapshot,
+        lifecycle=Lifecycle.BOT,
+        offered_to=(),
+        assigned_to=None,
+        handoffs_failed=failed,
+    )
 
 
 _APPLY: dict[str, Callable[[Conversation, LogEntry], Conversation]] = {

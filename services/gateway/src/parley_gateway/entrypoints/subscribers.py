@@ -41,8 +41,11 @@ def subscribe(runtime: ServiceRuntime, cases: ConversationUseCases) -> None:
             OperatorPresenceChangedV1.TYPE,
             cases.when_operator_presence_changed,
         ),
-        "bot-messages": (PostBotMessageV1.TYPE, cases.when_chatbot_posts_a_message),
         "handoff-requested": (HandoffRequestedV1.TYPE, cases.when_handoff_requested),
     }
     for queue, (routing_key, handler) in handlers.items():
         runtime.consume(runtime.queue(queue, [routing_key]), handler, parse_cloudevent)
+    # A bot's messages are stored in the order the chatbot sent them: one at a time, across
+    # every replica (the greeting before the question).
+    bot_messages = runtime.queue("bot-messages-in-order", [PostBotMessageV1.TYPE], in_order=True)
+    runtime.consume(bot_messages, cases.when_chatbot_posts_a_message, parse_cloudevent)
