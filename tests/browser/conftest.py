@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -110,6 +111,24 @@ class Desk:
         response.raise_for_status()
         return response.json()["id"], email
 
+    def set_profile(self, agent_id: str, chat_name: str, expertise: list[str]) -> None:
+        """An operator profile (routing) joined to this desk's channel."""
+        response = self.admin.put(
+            f"/api/operators/{agent_id}/profile",
+            json={"chat_name": chat_name, "expertise": expertise, "channel_ids": [self.channel_id]},
+        )
+        response.raise_for_status()
+
+    def set_rules(self, rules: list[dict[str, Any]]) -> None:
+        """Replace the channel's rules, keeping its other settings."""
+        channel = self.admin.get(f"/api/channels/{self.channel_id}").json()
+        body = {
+            key: channel[key]
+            for key in ("name", "group_ids", "allowed_origins", "routing_mode", "widget")
+        }
+        response = self.admin.put(f"/api/channels/{self.channel_id}", json={**body, "rules": rules})
+        response.raise_for_status()
+
     def events(self, conversation_id: str) -> list[dict[str, Any]]:
         response = self.admin.get(f"/api/conversations/{conversation_id}/events")
         response.raise_for_status()
@@ -144,6 +163,33 @@ def desk(gateway: ServiceProcess, host_site: str) -> Iterator[Desk]:
 
 
 @pytest.fixture(scope="module")
+def services(
+    gateway: ServiceProcess,
+    rabbitmq_url: str,
+    mongodb_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, ServiceProcess]]:
+    """The services behind bots, routing and reports, as real processes for one test module:
+    reports (its journal binds every event type), routing and the chatbot (short pauses)."""
+    log_dir = tmp_path_factory.mktemp("services")
+    started: dict[str, ServiceProcess] = {}
+    settings = {
+        "reports": {},
+        "routing": {},
+        "chatbot": {"typing_pause_s": "0.1", "multi_line_quiet_s": "1"},
+    }
+    try:
+        for name, options in settings.items():
+            process = ServiceProcess(name, rabbitmq_url, mongodb_url, log_dir, **options)
+            started[name] = process
+            process.start()
+        yield started
+    finally:
+        for process in started.values():
+            process.stop()
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Per module: Playwright's sync API runs its own event loop while it is open, and the
     asyncio tests collected after the browser tests need the thread's loop back."""
@@ -161,7 +207,7 @@ def new_context(browser: Browser) -> Iterator[Any]:
     contexts: list[BrowserContext] = []
 
     def make(**options: Any) -> BrowserContext:
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, **options)
+        context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **options})
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context
@@ -195,6 +241,21 @@ def console_login(page: Page, gateway_url: str, email: str, password: str = AGEN
             " document.getElementById('connection').textContent]"
         )
         raise AssertionError(f"console did not connect: {errors} {state}") from exc
+
+
+def go_online(page: Page, desk: Desk, agent_id: str, timeout_s: float = 15.0) -> None:
+    """The agent picks "Online" in the console; waits until routing knows them as online."""
+    page.select_option("#availability", "online")
+    deadline = time.monotonic() + timeout_s
+    availability = None
+    while time.monotonic() < deadline:
+        response = desk.admin.get(f"/api/operators/{agent_id}")
+        if response.status_code == 200:
+            availability = response.json()["availability"]
+            if availability == "online":
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"routing does not see {agent_id} online: {availability}")
 
 
 def screenshot(page: Page, name: str) -> None:

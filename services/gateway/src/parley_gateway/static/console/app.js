@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { AgentSocket } from "./socket.js";
 import { ChatDesk } from "./chats.js";
 import { adminScreens } from "./admin.js";
+import { chatbotScreen } from "./chatbots.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -97,7 +98,7 @@ function frame(f) {
 
 function renderScreens() {
   const screens = [["chats", "Chats"]];
-  if (state.me.role === "admin") screens.push(["channels", "Channels"], ["operators", "Operators"], ["groups", "Groups"]);
+  if (state.me.role === "admin") screens.push(["channels", "Channels"], ["operators", "Operators"], ["groups", "Groups"], ["chatbots", "Chatbots"]);
   screens.push(["canned", "Canned responses"]);
   clear($("screens"));
   for (const [id, label] of screens) {
@@ -108,6 +109,7 @@ function renderScreens() {
   }
   const screen = clear($("screen"));
   if (state.screen === "chats") screen.append(state.desk.root);
+  else if (state.screen === "chatbots") screen.append(chatbotScreen());
   else screen.append(adminScreens[state.screen]({ me: state.me, desk: state.desk }));
 }
 

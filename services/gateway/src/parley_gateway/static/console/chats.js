@@ -1,6 +1,6 @@
 // The chat desk (A1-A16): lists with badges, the chat bar with state dots, open chats, the
 // composer (canned responses, commands, @mentions), transfer / invite / status, the info panel.
-import { h, clear, safeUrl } from "/widget/dom.js";
+import { h, clear, append, safeUrl } from "/widget/dom.js";
 import { api } from "./api.js";
 import { Composer } from "./composer.js";
 import { infoPanel } from "./info.js";
@@ -218,14 +218,15 @@ export class ChatDesk {
         type: "checkbox", checked: this.myChannels.has(ch.id), "data-channel": ch.id,
         onchange: (e) => this.joinChannel(ch.id, e.target.checked),
       }), ` ${ch.name}`));
-    clear(this.lists).append(
+    // dom.js append skips the missing parts (the native one would print "null").
+    append(clear(this.lists), [
       this.section("waiting", "Waiting", this.waiting(), card),
       this.section("mine", "My chats", this.mine(), card),
       this.section("help", "Looking for help", this.lookingForHelp(), card),
       this.section("agents", "Agents", agents, agentRow),
       this.operatorsError ? h("p", { class: "warning" }, this.operatorsError) : null,
       h("section", { class: "list" }, h("h2", {}, "My chat channels"), h("ul", {}, this.channels.map(channelRow))),
-    );
+    ]);
   }
 
   myExpertise() {
