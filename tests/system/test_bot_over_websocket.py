@@ -81,6 +81,12 @@ async def welcomed(visitor: VisitorClient) -> tuple[str, dict[str, Any]]:
     await visitor.wait_for(bot_says(conversation_id, "Hello! I'm a bot!"), WAIT_S)
     await visitor.wait_for(bot_says(conversation_id, "I help visitors"), WAIT_S)
     question = await visitor.wait_for(bot_says(conversation_id, "So, what may I help"), WAIT_S)
+    said = [f["payload"]["text"] for f in visitor.seen(event(conversation_id, "message"))]
+    assert said[:3] == [
+        "Hello! I'm a bot!",
+        "I help visitors find their way and the right person to talk to.",
+        "So, what may I help you with?",
+    ], "the bot's messages are stored in the order it sent them"
     return conversation_id, question
 
 

@@ -15,6 +15,7 @@ import structlog
 log = structlog.get_logger(__name__)
 
 RETRY_S = 1.0
+EARLY_GUARD_S = 0.005
 
 
 class AsyncioWakeups:
@@ -30,7 +31,9 @@ class AsyncioWakeups:
         earlier = self._timers.pop(conversation_id, None)
         if earlier is not None:
             earlier.cancel()
-        delay = max(0.0, (at - datetime.now(UTC)).total_seconds())
+        # A little late rather than early: the event loop may run a timer up to its clock
+        # resolution before the time, and the session compares with the wall clock.
+        delay = max(0.0, (at - datetime.now(UTC)).total_seconds()) + EARLY_GUARD_S
         loop = asyncio.get_running_loop()
         self._timers[conversation_id] = loop.call_later(delay, self._fire, conversation_id)
 

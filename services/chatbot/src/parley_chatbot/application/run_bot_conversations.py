@@ -136,6 +136,9 @@ class BotConversations:
                 session = copy.deepcopy(current)
                 effects = act(self._run(session, stored.script))
                 if not effects and session == current:
+                    # Nothing changed, say a timer that fired a moment early (the loop's clock
+                    # is not the wall clock): keep the session's timer armed.
+                    self._schedule(current)
                     return
                 session.version = current.version + 1
                 if sequence is not None:

@@ -27,6 +27,9 @@ def actor_of(conversation: Conversation, who: Principal) -> Actor:
     if isinstance(who, Visitor):
         name = conversation.visitor.name if conversation.visitor else who.name or "Visitor"
         return Actor(who.id, Role.VISITOR, name)
+    member = conversation.member(who.id)
+    if member is not None:  # the name they joined with: their chat name when routing sent them
+        return Actor(who.id, Role.AGENT, member.display_name)
     return Actor.of_account(who)
 
 
