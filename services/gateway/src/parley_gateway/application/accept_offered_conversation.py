@@ -29,15 +29,16 @@ class AcceptOfferedConversation:
             if conversation.is_present(agent.id, ParticipantRole.AGENT):
                 return conversation  # a repeated accept: already in
             actor = Actor.of_account(agent)
-            return await join_as_agent(self._recorder, conversation, actor, JoinReason.ACCEPTED)
+            return await join_visibly(self._recorder, conversation, actor, JoinReason.ACCEPTED)
 
         return await self._recorder.decide(conversation_id, agent, attempt)
 
 
-async def join_as_agent(
+async def join_visibly(
     recorder: ConversationRecorder, conversation: Conversation, actor: Actor, reason: JoinReason
 ) -> Conversation:
-    """Append the agent's ``joined`` entry right after ``conversation`` (strict)."""
+    """Append a visible ``joined`` entry (an agent, or a bot) right after ``conversation``
+    (strict); observers join invisibly (``invite_to_conversation.join_as_observer``)."""
     recorded = await recorder.record(
         conversation,
         draft(

@@ -13,7 +13,7 @@ from ..domain.conversation_payloads import participant_payload
 from ..domain.conversation_rules import ensure_may_talk
 from ..domain.errors import NotFound
 from ..domain.identity import Account, Actor
-from .accept_offered_conversation import join_as_agent
+from .accept_offered_conversation import join_visibly
 from .conversation_contracts import draft, participant
 from .conversation_ports import ConversationDeps
 from .conversation_recorder import ConversationRecorder
@@ -38,7 +38,7 @@ class InviteToConversation:
             if conversation.is_present(invitee.id):
                 return conversation
             if not as_observer:
-                return await join_as_agent(self._recorder, conversation, actor, JoinReason.INVITED)
+                return await join_visibly(self._recorder, conversation, actor, JoinReason.INVITED)
             return await join_as_observer(self._recorder, conversation, actor, JoinReason.INVITED)
 
         return await self._recorder.decide(conversation_id, inviter, attempt)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import structlog
 
 from parley_contracts.envelope import CloudEvent
-from parley_contracts.gateway import JoinReason, MessagePostedV1, ParticipantJoinedV1
+from parley_contracts.gateway import JoinReason, MessagePostedV1
 from parley_contracts.gateway.requests import PostBotMessageV1
 
 from ..domain.conversation import Conversation, Lifecycle
 from ..domain.conversation_log import EntryKind
-from ..domain.conversation_payloads import participant_payload
 from ..domain.identity import Actor, Role
+from .accept_offered_conversation import join_visibly
 from .conversation_contracts import dedupe_key, draft, participant
 from .conversation_ports import ConversationDeps
 from .conversation_recorder import ConversationRecorder
@@ -46,34 +46,12 @@ class WhenChatbotPostsAMessage:
                 )
                 return
             if not conversation.is_present(bot.id):
-                conversation = await self._join(conversation, bot)
+                conversation = await join_visibly(
+                    self._recorder, conversation, bot, JoinReason.STARTED
+                )
             await self._post(conversation, bot, command)
 
         await self._recorder.decide(command.conversation_id, None, attempt)
-
-    async def _join(self, conversation: Conversation, bot: Actor) -> Conversation:
-        c = conversation
-        recorded = await self._recorder.record(
-            c,
-            draft(
-                c.id,
-                EntryKind.JOINED,
-                bot,
-                self._deps.clock.now(),
-                {"participant": participant_payload(bot), "reason": JoinReason.STARTED.value},
-            ),
-            lambda seq: [
-                ParticipantJoinedV1(
-                    conversation_id=c.id,
-                    channel_id=c.channel_id,
-                    sequence=seq,
-                    participant=participant(bot),
-                    reason=JoinReason.STARTED,
-                )
-            ],
-            strict=True,
-        )
-        return recorded.conversation
 
     async def _post(
         self, conversation: Conversation, bot: Actor, command: PostBotMessageV1

@@ -15,7 +15,7 @@ from parley_contracts.routing import AssignmentMode, ConversationAssignedV1
 
 from ..domain.conversation import Conversation, Lifecycle
 from ..domain.identity import Actor, Role
-from .accept_offered_conversation import join_as_agent
+from .accept_offered_conversation import join_visibly
 from .conversation_ports import ConversationDeps
 from .conversation_recorder import ConversationRecorder
 from .leave_conversation import leave
@@ -45,7 +45,7 @@ class WhenConversationAssignedAgentJoins:
                 log.info("assignment.ignored", conversation_id=conversation.id, agent_id=actor.id)
                 return
             conversation = await self._bot_leaves(conversation)
-            await join_as_agent(self._recorder, conversation, actor, JoinReason.ASSIGNED)
+            await join_visibly(self._recorder, conversation, actor, JoinReason.ASSIGNED)
 
         await self._recorder.decide(assigned.conversation_id, None, attempt)
 
@@ -66,7 +66,7 @@ class WhenConversationAssignedAgentJoins:
             if conversation.is_ended:
                 return
             if not conversation.is_present(actor.id, ParticipantRole.AGENT):
-                conversation = await join_as_agent(
+                conversation = await join_visibly(
                     self._recorder, conversation, actor, JoinReason.TRANSFERRED
                 )
             previous = assigned.previous_agent_id
