@@ -16,8 +16,9 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-from tests.browser.conftest import CHROMIUM, WebGateway
+from tests.browser.conftest import CHROMIUM
 from tests.system.gateway_cluster import gateway_settings
+from tests.system.services import ServiceProcess
 
 from .common import BenchEnv, Table
 
@@ -82,7 +83,7 @@ async def _timings(url: str, rounds: int) -> Table:
 async def run(env: BenchEnv) -> str:
     sizes = _sizes()
     with tempfile.TemporaryDirectory() as logs:
-        gateway = WebGateway("gateway", env.rabbitmq_url, env.mongodb_url, Path(logs))
+        gateway = ServiceProcess("gateway", env.rabbitmq_url, env.mongodb_url, Path(logs))
         gateway.env.update(
             {
                 f"PARLEY_GATEWAY_{k.upper()}": v
