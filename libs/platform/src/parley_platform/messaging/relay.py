@@ -51,6 +51,9 @@ class OutboxRelay:
         self._degraded = False
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._sent: list[PendingEvent] = []
+        """Published by the fast path, still to be removed from their documents."""
+        self._sent_wake = asyncio.Event()
         # SQLite-backed servers serialise writes: a bounded number of documents at a time.
         self._slots = asyncio.Semaphore(concurrency)
 
@@ -71,6 +74,7 @@ class OutboxRelay:
         self._tasks = [
             asyncio.create_task(self._fast_path(), name="outbox-fast-path"),
             asyncio.create_task(self._sweeper(), name="outbox-sweeper"),
+            asyncio.create_task(self._remover(), name="outbox-remover"),
         ]
 
     async def stop(self) -> None:
@@ -78,9 +82,12 @@ class OutboxRelay:
         self._stopping = True
         self._wake.set()
         if self._tasks:
-            self._tasks[1].cancel()
+            fast_path, sweeper, remover = self._tasks
+            sweeper.cancel()
+            await asyncio.gather(fast_path, sweeper, return_exceptions=True)
+            self._sent_wake.set()  # the fast path is done: remove what it sent, then stop
             with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.gather(*self._tasks)
+                await remover
 
     async def _fast_path(self) -> None:
         while not (self._stopping and not self._queue):
@@ -90,7 +97,7 @@ class OutboxRelay:
             if not batch or self._degraded:
                 continue  # while degraded the sweep publishes everything, in order
             try:
-                await self._publish(batch, republished=False)
+                await self._publish(batch, republished=False, remove_later=True)
             except UnroutableEvent as exc:
                 log.error("outbox.unroutable", error=str(exc))  # the sweep tries again later
             except PublishFailed as exc:
@@ -145,7 +152,25 @@ class OutboxRelay:
             self._degraded = False
         return published
 
-    async def _publish(self, events: Sequence[PendingEvent], *, republished: bool) -> None:
+    async def _remover(self) -> None:
+        """Removes what the fast path sent, one write per collection and round, beside it: the
+        next publish does not wait for the last removal (a scan on FerretDB). A removal that
+        fails leaves the events stored; the sweep sends them again, marked as republished."""
+        while True:
+            await self._sent_wake.wait()
+            self._sent_wake.clear()
+            sent, self._sent = self._sent, []
+            if sent:
+                try:
+                    await self._forget(sent)
+                except Exception as exc:
+                    log.warning("outbox.removal_failed", events=len(sent), error=repr(exc))
+            if self._stopping and not self._sent:
+                return
+
+    async def _publish(
+        self, events: Sequence[PendingEvent], *, republished: bool, remove_later: bool = False
+    ) -> None:
         by_document: dict[tuple[str, Any], list[PendingEvent]] = defaultdict(list)
         for event in events:
             by_document[(event.collection, event.document_id)].append(event)
@@ -154,7 +179,10 @@ class OutboxRelay:
             *(self._publish_document(group, republished, done) for group in by_document.values()),
             return_exceptions=True,
         )
-        if done:
+        if done and remove_later:
+            self._sent.extend(done)
+            self._sent_wake.set()
+        elif done:
             await self._forget(done)
         failures = [result for result in results if isinstance(result, BaseException)]
         # A lost broker outranks an unroutable type: it is what puts the relay in degraded mode.
