@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -92,6 +94,18 @@ async def test_broker_outage_delays_outbox_events_but_loses_none(
     assert await runtime.db.things.count_documents({"_outbox_pending": {"$gt": 0}}) == 0
 
 
+@dataclass(frozen=True)
+class NobodyListens:
+    """An outgoing event of a type no queue is bound to."""
+
+    id: str
+    type: str
+    source: str
+
+    def to_json_bytes(self) -> bytes:
+        return b'{"specversion": "1.0"}'
+
+
 async def test_an_event_nobody_consumes_does_not_hold_up_the_others(
     settings: ServiceSettings, started: Started
 ) -> None:
@@ -108,3 +122,23 @@ async def test_an_event_nobody_consumes_does_not_hold_up_the_others(
     await eventually(lambda: handled == [1])
     assert runtime.relay.healthy
     assert (await runtime.db.things.find_one({"_id": "orphan"}))["_outbox_pending"] == 1
+
+
+async def test_an_event_nobody_consumes_does_not_hold_up_the_ones_stored_after_it(
+    settings: ServiceSettings, started: Started
+) -> None:
+    runtime, handled = outbox_runtime(settings)
+    await started(runtime)
+    unbound = NobodyListens(id=str(uuid.uuid4()), type="test.nobody_listens.v1", source="/t")
+    document = document_with_events({"_id": "thing-2"}, [unbound, probe(7)])
+    await runtime.db.things.insert_one(document)
+    assert runtime.relay is not None
+    runtime.relay.notify(pending_in("things", document))
+    await eventually(lambda: handled == [7])
+    for _ in range(200):
+        stored = await runtime.db.things.find_one({"_id": "thing-2"})
+        if len(stored["_outbox"]) == 1:
+            break
+        await asyncio.sleep(0.02)
+    [kept] = stored["_outbox"].values()
+    assert kept["type"] == "test.nobody_listens.v1"  # kept, to be tried again by the sweep

@@ -32,7 +32,7 @@ from .adapters.mongo_channels import MongoChannelRepository
 from .adapters.mongo_groups import MongoGroupRepository
 from .adapters.mongo_sessions import MongoSessionStore
 from .adapters.passwords import Argon2PasswordHasher
-from .adapters.routing_queries import RoutingQueries, Unanswered
+from .adapters.routing_queries import RoutingQueries
 from .adapters.system_clock import SystemClock
 from .application.browse_conversation_history import BrowseConversationHistory
 from .application.conversation_access import Requester
@@ -51,7 +51,6 @@ from .application.set_up_first_start import SetUpFirstStart
 from .application.signal_operator import SignalOperator
 from .application.upload_attachment import UploadAttachment
 from .domain.attachment_policy import AttachmentPolicy
-from .domain.errors import Unavailable
 from .domain.identity import Account
 from .domain.login_throttle import FailureWindow, LoginThrottle
 from .domain.visitor_token import verify_visitor_token
@@ -116,9 +115,7 @@ def wire_http(
         per_ip=FailureWindow(settings.login_failures_per_address, settings.login_failure_window_s),
     )
     policy = AttachmentPolicy(max_bytes=settings.attachment_max_bytes)
-    chatbot_scripts = (
-        ChatbotScriptsClient(queries, settings.query_timeout_s) if queries is not None else None
-    )
+    chatbot_scripts = ChatbotScriptsClient(queries, settings.query_timeout_s)
     use_cases = UseCases(
         log_in=LogIn(accounts, sessions, hasher, throttle),
         log_out=LogOut(sessions, SignalOperator(events, clock)),
@@ -131,7 +128,7 @@ def wire_http(
         upload_attachment=UploadAttachment(policy, archive, channels, attachments, clock),
         download_attachment=DownloadAttachment(attachments, archive, channels),
         operators=ManageOperators(
-            RoutingQueries(queries, settings.query_timeout_s) if queries else Unanswered(),
+            RoutingQueries(queries, settings.query_timeout_s),
             accounts,
             channels,
             archive,
@@ -155,8 +152,6 @@ def wire_http(
         return use_cases
 
     def provide_chatbot_scripts() -> ChatbotScriptsClient:
-        if chatbot_scripts is None:
-            raise Unavailable("the chatbot is not reachable from this gateway")
         return chatbot_scripts
 
     def provide_account(request: Request[Any, Any, Any]) -> Account:

@@ -70,16 +70,17 @@ async def test_changes_outside_the_log_and_uncached_reads_go_to_the_database() -
 
 
 async def test_the_memory_is_bounded_least_recently_used_first_out() -> None:
-    cache = CachedSnapshots(CountingSnapshots(), max_entries=2)
+    stored = CountingSnapshots()
+    cache = CachedSnapshots(stored, max_entries=2)
     for name in ("a", "b"):
         await cache.create(conversation(name))
     await cache.get("a")  # a is now the most recent
     await cache.create(conversation("c"))
     assert len(cache) == 2
-    stored_reads_before = cache._stored.reads  # type: ignore[attr-defined]
-    await cache.get("a")
-    await cache.get("b")
-    assert cache._stored.reads == stored_reads_before + 1  # type: ignore[attr-defined]
+    reads_before = stored.reads
+    await cache.get("a")  # still remembered
+    await cache.get("b")  # pushed out by c: read from the database
+    assert stored.reads == reads_before + 1
 
 
 async def test_a_read_that_raced_a_write_does_not_bring_back_the_older_snapshot() -> None:

@@ -193,6 +193,7 @@ class OutboxRelay:
     async def _publish_document(
         self, events: list[PendingEvent], republished: bool, done: list[PendingEvent]
     ) -> None:
+        unrouted: UnroutableEvent | None = None
         async with self._slots:
             for event in events:
                 # Publish inside the trace of the write that stored the event.
@@ -201,9 +202,16 @@ class OutboxRelay:
                     await self._publisher.publish_raw(
                         event.body, event.routing_key, event.event_id, republished=republished
                     )
+                except UnroutableEvent as exc:
+                    # Nobody consumes this type, so no consumer's order depends on it: it stays
+                    # stored (tried again by the sweep) and the document's later events go on.
+                    unrouted = unrouted or exc
+                    continue
                 finally:
                     otel_context.detach(token)
                 done.append(event)
+        if unrouted is not None:
+            raise unrouted
 
     async def _forget(self, done: list[PendingEvent]) -> None:
         # One write per collection for the whole batch: on servers that scan for every filter

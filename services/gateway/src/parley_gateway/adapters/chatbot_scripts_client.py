@@ -1,15 +1,12 @@
 """Asks the chatbot service about its scripts (request/reply over RabbitMQ).
 
 The admin HTTP routes (``/api/chatbot-scripts``) use this; the chatbot owns the scripts and their
-validation, the gateway only relays. A chatbot that does not answer in time raises
-``Unavailable`` (503).
+validation, the gateway only relays. No answer in time is ``Unavailable`` (503).
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-from parley_contracts.base import Query, Reply
+from parley_contracts.base import Query
 from parley_contracts.chatbot import (
     ChatbotScript,
     DeleteScriptV1,
@@ -26,15 +23,13 @@ from parley_contracts.chatbot import (
     ValidateScriptV1,
     VisitorInput,
 )
-from parley_platform.messaging.request import QueryClient, QueryTimeout
+from parley_platform.messaging.request import QueryClient
 
-from ..domain.errors import Unavailable
-
-R = TypeVar("R", bound=Reply)
+from .service_queries import R, ask_service
 
 
 class ChatbotScriptsClient:
-    def __init__(self, queries: QueryClient, timeout_s: float = 5.0) -> None:
+    def __init__(self, queries: QueryClient | None, timeout_s: float = 5.0) -> None:
         self._queries = queries
         self._timeout = timeout_s
 
@@ -70,12 +65,4 @@ class ChatbotScriptsClient:
         return await self._ask(query, ScriptTestRunV1)
 
     async def _ask(self, query: Query, reply: type[R]) -> R:
-        try:
-            body = await self._queries.ask(
-                query.TYPE, query.model_dump_json().encode(), timeout_s=self._timeout
-            )
-        except QueryTimeout as exc:
-            raise Unavailable("the chatbot did not answer; try again") from exc
-        except Exception as exc:  # no broker connection, or no chatbot queue declared yet
-            raise Unavailable("the chatbot is not reachable; try again") from exc
-        return reply.model_validate_json(body)
+        return await ask_service(self._queries, query, reply, self._timeout, "chatbot service")

@@ -18,6 +18,7 @@ from parley_contracts.routing import GetOperatorsV1, OperatorOverview, Operators
 from parley_platform.messaging.request import QueryClient
 
 from ..application.when_operator_presence_changed_tell_the_agents import PRESENCE_TOPIC
+from ..domain.conversation_log import LogEntry
 from .live_fanout import LiveSink
 
 log = structlog.get_logger(__name__)
@@ -68,7 +69,7 @@ class PresenceFeedingSink:
         self._sink = sink
         self._directory = directory
 
-    async def on_entry(self, entry: Any) -> None:
+    async def on_entry(self, entry: LogEntry) -> None:
         await self._sink.on_entry(entry)
 
     async def on_signal(self, topic: str, frame: Mapping[str, Any]) -> None:

@@ -33,6 +33,7 @@ from .conversation import (
 )
 from .conversation_log import EntryKind, LogEntry
 from .conversation_payloads import member_from, page_from, visitor_from
+from .identity import Role
 
 
 def evolve(snapshot: Conversation | None, entry: LogEntry) -> Conversation:
@@ -147,10 +148,10 @@ def _message(snapshot: Conversation, entry: LogEntry) -> Conversation:
         "last_message_preview": preview,
     }
     author = entry.actor.id
-    if entry.actor.role == "bot":
+    if entry.actor.role is Role.BOT:
         choices = entry.payload.get("choices") or ()
         changes["choices"] = tuple(Choice(c["id"], c["label"], c.get("url")) for c in choices)
-    elif entry.actor.role == "visitor":
+    elif entry.actor.role is Role.VISITOR:
         changes["choices"] = ()
     if (
         snapshot.is_present(author, ParticipantRole.AGENT)
