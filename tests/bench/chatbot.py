@@ -164,7 +164,7 @@ async def run(env: BenchEnv) -> str:
         elapsed = time.perf_counter() - started
     finally:
         with contextlib.suppress(Exception):
-            await chatbot.runtime.stop()
+            await chatbot.stop()
         with contextlib.suppress(Exception):
             await _cleanup(env, settings)
         await connection.close()

@@ -38,6 +38,12 @@ class Chatbot:
     bots: BotConversations
     scripts: MongoScripts
     sessions: MongoSessions
+    wakeups: AsyncioWakeups
+
+    async def stop(self) -> None:
+        """Stop the session timers, then the runtime (what the app's shutdown does)."""
+        await self.wakeups.stop()
+        await self.runtime.stop()
 
 
 def create_app(settings: ChatbotSettings | None = None) -> Litestar:
@@ -96,7 +102,7 @@ def build(settings: ChatbotSettings) -> _Built:
             task.cancel()
         await wakeups.stop()
 
-    chatbot = Chatbot(runtime, bots, scripts, sessions)
+    chatbot = Chatbot(runtime, bots, scripts, sessions, wakeups)
     app = runtime.asgi_app(
         on_startup=[start_pruning],
         on_shutdown=[stop_background],

@@ -40,7 +40,7 @@ async def chatbot(settings: ChatbotSettings) -> AsyncIterator[Chatbot]:
             break
         await asyncio.sleep(0.05)
     yield bot
-    await bot.runtime.stop()
+    await bot.stop()
     client = create_mongo_client(settings.mongodb_url, "chatbot-test-cleanup")
     await client.drop_database(settings.database)
     await client.close()

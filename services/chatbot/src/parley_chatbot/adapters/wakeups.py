@@ -23,11 +23,14 @@ class AsyncioWakeups:
         self._wake: Callable[[str], Awaitable[None]] | None = None
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stopped = False
 
     def bind(self, wake: Callable[[str], Awaitable[None]]) -> None:
         self._wake = wake
 
     def schedule(self, conversation_id: str, at: datetime) -> None:
+        if self._stopped:
+            return
         earlier = self._timers.pop(conversation_id, None)
         if earlier is not None:
             earlier.cancel()
@@ -49,10 +52,13 @@ class AsyncioWakeups:
             await self._wake(conversation_id)
         except Exception as exc:
             log.warning("chatbot.wake_failed", conversation_id=conversation_id, error=repr(exc))
+            if self._stopped:
+                return
             loop = asyncio.get_running_loop()
             self._timers[conversation_id] = loop.call_later(RETRY_S, self._fire, conversation_id)
 
     async def stop(self) -> None:
+        self._stopped = True
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()
