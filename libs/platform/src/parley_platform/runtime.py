@@ -75,6 +75,7 @@ class ServiceRuntime:
         self._stopped = False
         self._background: list[asyncio.Task[None]] = []
         self._startup_hooks: list[Callable[[], Awaitable[None]]] = [self.inbox.ensure_indexes]
+        self._stop_hooks: list[Callable[[], Awaitable[None]]] = []
 
     @property
     def source(self) -> str:
@@ -105,20 +106,27 @@ class ServiceRuntime:
             prefetch=1 if in_order else None,
         )
 
-    def outbox(self, *collections: str) -> OutboxRelay:
-        """The relay for events stored in ``collections`` (call once, before startup)."""
+    def outbox(self, *collections: str, append_only: bool = False) -> OutboxRelay:
+        """The relay for events stored in ``collections`` (call once, before startup).
+        ``append_only``: their documents are only ever inserted (see ``OutboxRelay``)."""
         self._outbox_collections.extend(collections)
         self.relay = OutboxRelay(
             self.db,
             self.publisher,
             self._outbox_collections,
             interval_s=self.settings.outbox_sweep_interval_s,
+            append_only=collections if append_only else (),
         )
         return self.relay
 
     def on_startup(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Run ``hook`` (say, index creation) once the database answers."""
         self._startup_hooks.append(hook)
+
+    def before_stop(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run ``hook`` (say, storing what was written behind) when stopping, once consuming
+        has stopped and while the database and the broker are still there."""
+        self._stop_hooks.append(hook)
 
     async def readiness(self) -> dict[str, str]:
         checks: dict[str, str] = {}
@@ -199,6 +207,11 @@ class ServiceRuntime:
         if self._broker_started.is_set():
             for subscriber in self.broker.subscribers:
                 await subscriber.stop()
+        for hook in self._stop_hooks:
+            try:
+                await hook()
+            except Exception as exc:
+                log.warning("stop.hook_failed", hook=hook.__qualname__, error=repr(exc))
         if self.relay is not None and self._broker_started.is_set():
             await self.relay.stop()
         for task in self._background:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from parley_platform.messaging.outbox import document_with_events, pending_in, with_events
+from parley_platform.messaging.sent_marks import SentMarks
 from parley_platform.runtime import ServiceRuntime
 from parley_platform.settings import ServiceSettings
 
@@ -18,9 +20,11 @@ from .conftest import Started, eventually, parse_probe, probe
 pytestmark = pytest.mark.integration
 
 
-def outbox_runtime(settings: ServiceSettings) -> tuple[ServiceRuntime, list[int]]:
+def outbox_runtime(
+    settings: ServiceSettings, *, append_only: bool = False
+) -> tuple[ServiceRuntime, list[int]]:
     runtime = ServiceRuntime(settings)
-    runtime.outbox("things")
+    runtime.outbox("things", append_only=append_only)
     handled: list[int] = []
 
     async def handle(event: Any) -> None:
@@ -142,3 +146,48 @@ async def test_an_event_nobody_consumes_does_not_hold_up_the_ones_stored_after_i
         await asyncio.sleep(0.02)
     [kept] = stored["_outbox"].values()
     assert kept["type"] == "test.nobody_listens.v1"  # kept, to be tried again by the sweep
+
+
+async def test_an_append_only_collection_is_never_updated_and_publishes_each_event_once(
+    settings: ServiceSettings, started: Started
+) -> None:
+    runtime, handled = outbox_runtime(settings, append_only=True)
+    await started(runtime)
+    assert runtime.relay is not None
+    fast = document_with_events({"_id": "entry-1"}, [probe(1), probe(2)])
+    await runtime.db.things.insert_one(fast)
+    runtime.relay.notify(pending_in("things", fast))
+    # Inserted but never handed to the relay: a process that died right after its write.
+    await runtime.db.things.insert_one(document_with_events({"_id": "entry-2"}, [probe(3)]))
+    await eventually(lambda: handled[:2] == [1, 2])
+    sent_marks = [n for n in await runtime.db.list_collection_names() if "_sent_" in n]
+    for _ in range(200):  # the marks are written beside the publishing, a moment later
+        if sent_marks and await runtime.db[sent_marks[0]].count_documents({}) == 2:
+            break
+        await asyncio.sleep(0.02)
+        sent_marks = [n for n in await runtime.db.list_collection_names() if "_sent_" in n]
+    assert await runtime.db[sent_marks[0]].count_documents({}) == 2
+
+    assert await runtime.relay.sweep() == 1  # only the event nobody published
+    await eventually(lambda: sorted(handled) == [1, 2, 3])
+    assert await runtime.relay.sweep() == 0  # nothing twice
+    for document_id in ("entry-1", "entry-2"):  # the documents still carry their events
+        stored = await runtime.db.things.find_one({"_id": document_id})
+        assert stored["_outbox_pending"] > 0 and stored["_outbox"]
+    assert sorted(handled) == [1, 2, 3]
+
+
+async def test_an_append_only_sweep_drops_the_marks_it_has_left_behind(
+    settings: ServiceSettings, started: Started
+) -> None:
+    runtime, _ = outbox_runtime(settings, append_only=True)
+    await started(runtime)
+    assert runtime.relay is not None
+    long_ago = datetime.now(UTC) - timedelta(minutes=10)
+    old = document_with_events({"_id": "old"}, [probe(1)], long_ago)
+    await runtime.db.things.insert_one(old)
+    marks = SentMarks(runtime.db, "things")
+    await marks.mark(pending_in("things", old))
+    [bucket] = [n for n in await runtime.db.list_collection_names() if "_sent_" in n]
+    assert await runtime.relay.sweep() == 0  # marked: not published again
+    assert bucket not in await runtime.db.list_collection_names()  # behind the watermark

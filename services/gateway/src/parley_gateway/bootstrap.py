@@ -63,7 +63,7 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
     queries = QueryClient(runtime.broker)
     http = wire_http(runtime.db, settings, secret_key, clock=clock, events=events, queries=queries)
     accounts, channels, sessions = http.accounts, http.channels, http.sessions
-    relay = runtime.outbox(LOG_COLLECTION)
+    relay = runtime.outbox(LOG_COLLECTION, append_only=True)  # the log is never updated
     conversation_log = MongoConversationLog(runtime.db, relay)
     stored_snapshots = MongoConversationSnapshots(runtime.db)
     snapshots = CachedSnapshots(stored_snapshots, settings.snapshot_cache_size)
@@ -73,6 +73,7 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
         *http.startup_hooks,
     ):
         runtime.on_startup(hook)
+    runtime.before_stop(snapshots.flush)
 
     registry = ConnectionRegistry(conversation_log)
     operators = OnlineOperators()
@@ -80,6 +81,7 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
         settings.rabbitmq_url,
         settings.replica_id or _new_replica_id(),
         PresenceFeedingSink(registry, operators),
+        remote_entries=snapshots.observe,
     )
     deps = ConversationDeps(
         conversation_log,

@@ -57,7 +57,7 @@ class Replica:
 
     def __init__(self, settings: ServiceSettings) -> None:
         self.runtime = ServiceRuntime(settings)
-        relay = self.runtime.outbox(COLLECTION)
+        relay = self.runtime.outbox(COLLECTION, append_only=True)
         self.log = MongoConversationLog(self.runtime.db, relay)
         self.snapshots = MongoConversationSnapshots(self.runtime.db)
         self.runtime.on_startup(self.log.ensure_indexes)

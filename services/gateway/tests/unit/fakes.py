@@ -88,6 +88,9 @@ class InMemorySnapshots:
         self.stored[conversation_id] = dataclasses.replace(current, **changes)
         return True
 
+    def defer(self, before: Conversation, after: Conversation) -> bool:
+        return False
+
     async def mark_queued(self, conversation_id: str) -> bool:
         current = self.stored.get(conversation_id)
         if current is None or current.lifecycle is not Lifecycle.REQUESTED:

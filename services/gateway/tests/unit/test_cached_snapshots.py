@@ -10,6 +10,8 @@ import pytest
 
 from parley_gateway.adapters.cached_snapshots import CachedSnapshots
 from parley_gateway.domain.conversation import Conversation, ConversationKind, Lifecycle
+from parley_gateway.domain.conversation_log import EntryKind, LogEntry
+from parley_gateway.domain.identity import Actor, Role
 
 from .fakes import InMemorySnapshots
 
@@ -95,3 +97,86 @@ async def test_a_read_that_raced_a_write_does_not_bring_back_the_older_snapshot(
     assert (await racing.get("conv_1", cached=False)) == old
     seen = await racing.get("conv_1")
     assert seen is not None and seen.last_seq == 2
+
+
+def message_after(before: Conversation, text: str) -> Conversation:
+    return dataclasses.replace(
+        before,
+        last_seq=before.last_seq + 1,
+        message_count=before.message_count + 1,
+        last_message_preview=text,
+    )
+
+
+async def test_messages_are_stored_behind_in_one_write_and_read_at_once() -> None:
+    stored = CountingSnapshots()
+    cache = CachedSnapshots(stored, write_behind_s=60)
+    await cache.create(conversation(seq=1))
+    first = await cache.get("conv_1")
+    assert first is not None
+    second = message_after(first, "hello")
+    assert cache.defer(first, second)
+    third = message_after(second, "anyone there?")
+    assert cache.defer(second, third)
+    assert (await cache.get("conv_1")) is third  # this replica sees it at once
+    assert (await stored.get("conv_1")).last_seq == 1  # the database a moment later
+    # A read past the memory (say, after routing's mark) gets the deferred changes too.
+    assert (await cache.get("conv_1", cached=False)).last_message_preview == "anyone there?"
+    await cache.flush()
+    saved = await stored.get("conv_1")
+    assert (saved.last_seq, saved.message_count) == (3, 2)
+
+
+async def test_a_change_that_is_not_progress_is_stored_at_once_with_what_was_behind() -> None:
+    stored = InMemorySnapshots()
+    cache = CachedSnapshots(stored, write_behind_s=60)
+    await cache.create(conversation(seq=1))
+    first = await cache.get("conv_1")
+    assert first is not None
+    second = message_after(first, "hello")
+    assert cache.defer(first, second)
+    ended = dataclasses.replace(second, last_seq=3, lifecycle=Lifecycle.ENDED)
+    assert not cache.defer(second, ended)  # a lifecycle change is not progress
+    assert await cache.apply("conv_1", {"last_seq": 3, "lifecycle": Lifecycle.ENDED}, 2)
+    saved = await stored.get("conv_1")
+    assert saved is not None
+    assert (saved.last_seq, saved.lifecycle, saved.last_message_preview) == (
+        3,
+        Lifecycle.ENDED,
+        "hello",
+    )
+    await cache.flush()  # nothing left behind: no stale write over the newer state
+    assert (await stored.get("conv_1")).last_seq == 3
+
+
+async def test_a_snapshot_this_replica_did_not_read_is_not_written_behind() -> None:
+    cache = CachedSnapshots(InMemorySnapshots(), write_behind_s=60)
+    folded = conversation(seq=4)  # say, the stored snapshot plus the log's tail
+    assert not cache.defer(folded, message_after(folded, "hi"))
+
+
+def message_entry(seq: int, text: str) -> LogEntry:
+    return LogEntry(
+        conversation_id="conv_1",
+        seq=seq,
+        kind=EntryKind.MESSAGE,
+        at=AT,
+        actor=Actor("vis_1", Role.VISITOR, "Ann"),
+        payload={"text": text},
+    )
+
+
+async def test_another_replicas_entry_moves_a_remembered_snapshot_on() -> None:
+    stored = CountingSnapshots()
+    cache = CachedSnapshots(stored)
+    await cache.create(conversation(seq=3))
+    cache.observe(message_entry(4, "from the other replica"))
+    moved = await cache.get("conv_1")
+    assert moved is not None and moved.last_seq == 4
+    assert moved.last_message_preview == "from the other replica"
+    assert stored.reads == 0
+    cache.observe(message_entry(4, "again"))  # a copy changes nothing
+    assert (await cache.get("conv_1")) is moved
+    cache.observe(message_entry(6, "after a gap"))  # one missed: forget, read the database
+    await cache.get("conv_1")
+    assert stored.reads == 1

@@ -14,12 +14,15 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from ..storage.batched_inserts import BatchedInserts
+
 
 class Inbox:
     """Handled message keys per consumer queue, in the service's own database."""
 
     def __init__(self, collection: AsyncCollection[dict[str, Any]], memory: int = 10_000) -> None:
         self._collection = collection
+        self._inserts = BatchedInserts(collection)  # one record per handled message: grouped
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._memory = memory
 
@@ -36,7 +39,7 @@ class Inbox:
 
     async def record(self, key: str) -> None:
         try:
-            await self._collection.insert_one({"_id": key, "at": datetime.now(UTC)})
+            await self._inserts.insert({"_id": key, "at": datetime.now(UTC)})
         except DuplicateKeyError:
             pass  # a concurrent redelivery got there first; both saw the same event
         self._remember(key)

@@ -19,6 +19,9 @@ from opentelemetry import propagate
 from .publisher import OutgoingEvent
 
 OUTBOX_FIELD = "_outbox"
+WRITTEN_AT_FIELD = "_outbox_at"
+"""When a new document's events were written (``document_with_events``): what the sweep of an
+append-only collection looks for (``sent_marks``)."""
 PENDING_FIELD = "_outbox_pending"
 """Above 0: the document may have events waiting (raised by each write that stores events).
 The relay removes published events; its sweep sets the counter back to 0 once the outbox is
@@ -70,10 +73,12 @@ def document_with_events(
 ) -> dict[str, Any]:
     """A new document carrying ``events`` in its outbox, for ``insert_one``."""
     stored = dict(document)
+    written_at = now or datetime.now(UTC)
     stored[OUTBOX_FIELD] = {
-        path.split(".", 1)[1]: value for path, value in outbox_fields(events, now).items()
+        path.split(".", 1)[1]: value for path, value in outbox_fields(events, written_at).items()
     }
     stored[PENDING_FIELD] = len(events)
+    stored[WRITTEN_AT_FIELD] = written_at
     return stored
 
 

@@ -14,8 +14,9 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate
 from pymongo.asynchronous.database import AsyncDatabase
 
-from .outbox import OUTBOX_FIELD, PENDING_FIELD, PendingEvent, pending_in
+from .outbox import OUTBOX_FIELD, PENDING_FIELD, WRITTEN_AT_FIELD, PendingEvent, pending_in
 from .publisher import EventPublisher, PublishFailed, UnroutableEvent
+from .sent_marks import SentMarks
 
 log = structlog.get_logger(__name__)
 
@@ -30,6 +31,10 @@ class OutboxRelay:
     ``interval_s``, publishes each document's events in the order they were written. While all
     is well the sweep only looks for events older than ``stale_after_s`` (a process that died
     between its write and its publish), so the two paths do not race for fresh events.
+
+    ``append_only``: collections whose documents are only ever inserted. Their documents keep
+    their events; what was published is recorded beside them (``sent_marks``), so the relay
+    never updates them.
     """
 
     def __init__(
@@ -40,10 +45,19 @@ class OutboxRelay:
         interval_s: float = 1.0,
         stale_after_s: float = 5.0,
         concurrency: int = 16,
+        remove_every_s: float = 0.5,
+        append_only: Iterable[str] = (),
+        append_only_sweep_s: float = 30.0,
     ) -> None:
         self._db = db
         self._publisher = publisher
         self._collections = tuple(collections)
+        self._marks = {name: SentMarks(db, name) for name in append_only}
+        # While all is well, append-only collections are swept less often: their sweep reads
+        # every document written since the last one (a scan of the collection on FerretDB),
+        # and only a process that died between its write and its publish leaves work for it.
+        self._append_only_every = timedelta(seconds=append_only_sweep_s)
+        self._append_only_due = datetime.min.replace(tzinfo=UTC)
         self._interval = interval_s
         self._stale_after = timedelta(seconds=stale_after_s)
         self._queue: list[PendingEvent] = []
@@ -54,6 +68,8 @@ class OutboxRelay:
         self._sent: list[PendingEvent] = []
         """Published by the fast path, still to be removed from their documents."""
         self._sent_wake = asyncio.Event()
+        self._remove_every = remove_every_s
+        self._stop_requested = asyncio.Event()
         # SQLite-backed servers serialise writes: a bounded number of documents at a time.
         self._slots = asyncio.Semaphore(concurrency)
 
@@ -68,7 +84,8 @@ class OutboxRelay:
 
     async def ensure_indexes(self) -> None:
         for name in self._collections:
-            await self._db[name].create_index(PENDING_FIELD, sparse=True)
+            field = WRITTEN_AT_FIELD if name in self._marks else PENDING_FIELD
+            await self._db[name].create_index(field, sparse=True)
 
     def start(self) -> None:
         self._tasks = [
@@ -80,6 +97,7 @@ class OutboxRelay:
     async def stop(self) -> None:
         """Publish what was handed over, then stop; the sweep of the next start gets the rest."""
         self._stopping = True
+        self._stop_requested.set()
         self._wake.set()
         if self._tasks:
             fast_path, sweeper, remover = self._tasks
@@ -121,9 +139,16 @@ class OutboxRelay:
     async def sweep(self, *, everything: bool = True) -> int:
         """Publish stored events (only those older than the fast path's window unless
         ``everything``); returns how many were published."""
-        cutoff = datetime.now(UTC) - self._stale_after
+        now = datetime.now(UTC)
+        cutoff = now - self._stale_after
         published = 0
         for name in self._collections:
+            if (marks := self._marks.get(name)) is not None:
+                if everything or now >= self._append_only_due:
+                    until = now if everything else cutoff
+                    published += await self._sweep_append_only(marks, until)
+                    self._append_only_due = now + self._append_only_every
+                continue
             cursor = self._db[name].find({PENDING_FIELD: {"$gt": 0}}).limit(SWEEP_BATCH)
             emptied: list[Any] = []
             async for document in cursor:
@@ -152,10 +177,28 @@ class OutboxRelay:
             self._degraded = False
         return published
 
+    async def _sweep_append_only(self, marks: SentMarks, until: datetime) -> int:
+        published = 0
+        swept_until = until
+        for events in await marks.unpublished(until):
+            try:
+                await self._publish(events, republished=True)
+            except UnroutableEvent as exc:
+                log.error("outbox.unroutable", collection=marks.collection, error=str(exc))
+                # Tried again by the next sweep: the watermark stays before it.
+                swept_until = min(swept_until, events[0].order[0])
+                continue
+            published += len(events)
+        await marks.advance(swept_until)
+        return published
+
     async def _remover(self) -> None:
         """Removes what the fast path sent, one write per collection and round, beside it: the
-        next publish does not wait for the last removal (a scan on FerretDB). A removal that
-        fails leaves the events stored; the sweep sends them again, marked as republished."""
+        next publish does not wait for the last removal (a scan on FerretDB). Rounds are at
+        least ``remove_every_s`` apart, so under load one write removes many events, and a
+        server that scans for every filter scans a few times a second, not once per message.
+        A removal that fails leaves the events stored; the sweep sends them again, marked as
+        republished."""
         while True:
             await self._sent_wake.wait()
             self._sent_wake.clear()
@@ -167,6 +210,8 @@ class OutboxRelay:
                     log.warning("outbox.removal_failed", events=len(sent), error=repr(exc))
             if self._stopping and not self._sent:
                 return
+            with contextlib.suppress(TimeoutError):  # cut short by stop()
+                await asyncio.wait_for(self._stop_requested.wait(), self._remove_every)
 
     async def _publish(
         self, events: Sequence[PendingEvent], *, republished: bool, remove_later: bool = False
@@ -221,6 +266,9 @@ class OutboxRelay:
         for event in done:
             by_collection[event.collection].append(event)
         for collection, events in by_collection.items():
+            if (marks := self._marks.get(collection)) is not None:
+                await marks.mark(events)
+                continue
             await self._db[collection].update_many(
                 {"_id": {"$in": list({event.document_id for event in events})}},
                 {"$unset": {f"{OUTBOX_FIELD}.{event.event_id}": "" for event in events}},

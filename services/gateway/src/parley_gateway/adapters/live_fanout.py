@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -53,10 +53,18 @@ class LiveSink(Protocol):
 class RabbitLiveFanout:
     """Implements the ``LiveFanout`` port for one replica."""
 
-    def __init__(self, rabbitmq_url: str, replica_id: str, sink: LiveSink) -> None:
+    def __init__(
+        self,
+        rabbitmq_url: str,
+        replica_id: str,
+        sink: LiveSink,
+        remote_entries: Callable[[LogEntry], None] | None = None,
+    ) -> None:
+        """``remote_entries``: told of every entry another replica stored (before the sink)."""
         self._url = rabbitmq_url
         self.replica_id = replica_id
         self._sink = sink
+        self._remote_entries = remote_entries
         self._connection: AbstractRobustConnection | None = None
         self._exchange: AbstractExchange | None = None
         self._received: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
@@ -135,7 +143,10 @@ class RabbitLiveFanout:
             try:
                 body = from_json(message.body)
                 if "entry" in body:
-                    await self._sink.on_entry(_entry_of(body["entry"]))
+                    entry = _entry_of(body["entry"])
+                    if self._remote_entries is not None:
+                        self._remote_entries(entry)
+                    await self._sink.on_entry(entry)
                 else:
                     await self._sink.on_signal(message.routing_key or "", body["frame"])
             except Exception:

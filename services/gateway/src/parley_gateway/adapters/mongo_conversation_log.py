@@ -26,6 +26,7 @@ from parley_platform.messaging.outbox import (
     pending_in,
 )
 from parley_platform.messaging.relay import OutboxRelay
+from parley_platform.storage.batched_inserts import BatchedInserts
 
 from ..application.conversation_ports import Appended, SequenceTaken
 from ..domain.conversation_log import LogEntry, Visibility
@@ -94,6 +95,8 @@ class MongoConversationLog:
         remembered: int = 100_000,
     ) -> None:
         self._collection = db[COLLECTION]
+        # Every message is an insert here: concurrent ones (any conversation) go out together.
+        self._inserts = BatchedInserts(self._collection)
         self._relay = relay
         self._last_known: OrderedDict[str, int] = OrderedDict()
         self._remembered = remembered
@@ -119,7 +122,7 @@ class MongoConversationLog:
                 numbered = [with_sequence(event, seq) for event in events]
                 document = document_with_events(document, numbered, draft.at)
             try:
-                await self._collection.insert_one(document)
+                await self._inserts.insert(document)
             except DuplicateKeyError:
                 if dedupe_key is not None:
                     stored = await self._collection.find_one({"dedupe": dedupe_key}, _HIDDEN)

@@ -174,6 +174,9 @@ class MongoConversationSnapshots:
         )
         return result.matched_count == 1
 
+    def defer(self, before: Conversation, after: Conversation) -> bool:
+        return False  # every change is stored at once (``CachedSnapshots`` writes behind)
+
     async def mark_queued(self, conversation_id: str) -> bool:
         result = await self._collection.update_one(
             {"_id": conversation_id, "lifecycle": Lifecycle.REQUESTED.value},

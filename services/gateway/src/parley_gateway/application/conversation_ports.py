@@ -106,6 +106,11 @@ class ConversationSnapshots(Protocol):
         is still at ``expected_last_seq``; False otherwise (nothing changed)."""
         ...
 
+    def defer(self, before: Conversation, after: Conversation) -> bool:
+        """Take ``after`` (the state just after ``before``) to store it a moment later, when
+        nothing but progress fields changed (a message); False: store it now with ``apply``."""
+        ...
+
     async def mark_queued(self, conversation_id: str) -> bool:
         """requested -> queued, when routing queued it (not a log entry: routing's state)."""
         ...

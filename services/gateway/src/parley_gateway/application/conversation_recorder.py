@@ -203,6 +203,8 @@ class ConversationRecorder:
             if before is None:
                 if await snapshots.create(after):
                     return after
+            elif snapshots.defer(before, after):  # a message: stored a moment later
+                return after
             elif await snapshots.apply(
                 entry.conversation_id, changes_between(before, after), before.last_seq
             ):

@@ -8,6 +8,8 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from parley_platform.storage.batched_inserts import BatchedInserts
+
 from ..domain.journal import JournalEntry
 
 
@@ -16,6 +18,7 @@ class MongoEventJournal:
 
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self._collection = db["journal"]
+        self._inserts = BatchedInserts(self._collection)  # every event: grouped under load
 
     async def ensure_indexes(self) -> None:
         await self._collection.create_index([("type", 1), ("time", 1)])
@@ -23,7 +26,7 @@ class MongoEventJournal:
 
     async def append(self, entry: JournalEntry) -> bool:
         try:
-            await self._collection.insert_one({"_id": entry.key, **asdict(entry)})
+            await self._inserts.insert({"_id": entry.key, **asdict(entry)})
         except DuplicateKeyError:
             return False
         return True
