@@ -49,7 +49,7 @@ SECTIONS: dict[str, str] = {
 }
 """Section name -> module; run in this order. Modules are imported only when selected."""
 
-SECTION_TIMEOUT_S = {False: 150.0, True: 90.0}
+SECTION_TIMEOUT_S = {False: 300.0, True: 90.0}
 """A hard stop per section (normal, quick), in case a server stops answering mid-run."""
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
