@@ -51,8 +51,9 @@ async def run(env: BenchEnv) -> str:
         latencies, lost = await _load(env, seconds)
         await asyncio.sleep(1.5)  # the decision records are written behind
         decisions = [
-            d["record"]["decision_ms"]
-            async for d in client[database].decisions.find({}, {"record.decision_ms": 1})
+            d["decision_ms"]
+            async for d in client[database].decisions.find({}, {"decision_ms": 1})
+            if d.get("decision_ms") is not None
         ]
     finally:
         process.terminate()

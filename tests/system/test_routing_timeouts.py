@@ -171,3 +171,26 @@ async def test_two_processes_never_exceed_an_operators_maximum_nor_assign_twice(
     assert per_agent == {"agt_x": 2, "agt_y": 2}
     operators = await gateway.ask(GetOperatorsV1(channel_id=channel), OperatorsV1)
     assert all(len(o.active_conversation_ids) <= 2 for o in operators.operators)
+
+
+async def test_when_one_of_two_processes_dies_the_other_routes_all_channels(
+    start_service: StartService, gateway: FakeGateway
+) -> None:
+    shared = {"database": f"parley_routing_shared_{gateway.tag}", **FAST}
+    first = start_service("routing", **shared)
+    start_service("routing", **shared)
+    channels = [gateway.ids("ch") for _ in range(6)]  # each process owns some of them
+    for channel in channels:
+        await gateway.configure_channel(channel)
+        await gateway.operator(f"agt_{channel}", channel)
+        await gateway.online(f"agt_{channel}")
+    await asyncio.sleep(1.5)  # both know each other, and every profile
+    first.kill()
+    conversations = {gateway.ids("conv"): channel for channel in channels}
+    for conversation, channel in conversations.items():
+        await gateway.request(conversation, channel)
+    for conversation, channel in conversations.items():
+        assigned = await gateway.wait_for(
+            "conversation.assigned.v1", timeout_s=15, conversation_id=conversation
+        )
+        assert assigned.agent_id == f"agt_{channel}"

@@ -7,26 +7,34 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import Any
 
+from bson.codec_options import CodecOptions
 from litestar import Litestar
 from litestar.datastructures import State
+from pymongo.asynchronous.database import AsyncDatabase
 
 from parley_platform.runtime import ServiceRuntime
 
-from .adapters.mongo_claims import MongoClaims, MongoSlots
-from .adapters.mongo_state import MongoDecisionLog, MongoStateMirror, WriteBehind, operator_document
+from .adapters.membership import Membership
+from .adapters.mongo_claims import MongoClaims
+from .adapters.mongo_journal import MirrorJournal
+from .adapters.mongo_slots import MongoSlots
+from .adapters.mongo_state import MongoDecisionLog, MongoStateMirror, operator_document
 from .adapters.publisher import ContractPublisher
 from .adapters.replica_feed import FeedTimers, ReplicaFeed
 from .adapters.system_clock import SystemClock
 from .application.deps import RoutingDeps
 from .application.queue_positions import announce_positions
 from .application.resume import resume
+from .application.route_waiting import route_all_waiting
 from .application.state import GONE_MEMORY, RoutingState
 from .domain.operator import Operator
 from .domain.presence import Presence, PresenceSettings
@@ -65,21 +73,34 @@ def create_app(settings: RoutingSettings | None = None) -> Litestar:
     settings = settings or RoutingSettings()
     runtime = ServiceRuntime(settings)
     replica_id = settings.replica_id or uuid.uuid4().hex[:12]
-    writes = WriteBehind(runtime.db, settings.mirror_interval_s)
-    slots = MongoSlots(runtime.db)
-    claims = MongoClaims(runtime.db, replica_id)
-    decisions = MongoDecisionLog(writes, runtime.db)
+    # Times read back in datetime.UTC, not BSON's own UTC class: comparing and subtracting
+    # datetimes whose tzinfo is written in Python is what a decision does most.
+    db: AsyncDatabase[dict[str, Any]] = runtime.db.with_options(
+        codec_options=CodecOptions(tz_aware=True, tzinfo=UTC)
+    )
+    journal = MirrorJournal(db, replica_id, settings.mirror_interval_s)
+    slots = MongoSlots(db, replica_id)
+    claims = MongoClaims(db, replica_id)
+    decisions = MongoDecisionLog(journal, db)
     state = RoutingState()
-    feed = ReplicaFeed(settings.rabbitmq_url, replica_id, settings.replica_queue_expiry_s * 1000)
     publisher = ContractPublisher(runtime.publisher, runtime.source)
+    members = Membership(replica_id)
+    feed = ReplicaFeed(
+        settings.rabbitmq_url,
+        replica_id,
+        settings.replica_queue_expiry_s * 1000,
+        sent_here=publisher.sent_here,
+    )
     deps = RoutingDeps(
         state=state,
         claims=claims,
         slots=slots,
         publisher=publisher,
-        mirror=MongoStateMirror(writes, runtime.db, slots),
+        mirror=MongoStateMirror(journal, slots),
         decisions=decisions,
         timers=FeedTimers(feed),
+        worker=feed,
+        shards=members,
         clock=SystemClock(),
         broadcast=FeedBroadcast(feed, state),
         presence_settings=PresenceSettings(
@@ -88,18 +109,28 @@ def create_app(settings: RoutingSettings | None = None) -> Litestar:
             reconnect_grace=timedelta(seconds=settings.reconnect_grace_s),
         ),
     )
+    members.when_changed(lambda: feed.later(lambda: route_all_waiting(deps)))
     responders.register(runtime.broker, deps, feed.run)
-    for hook in (slots.ensure_indexes, decisions.ensure_indexes):
-        runtime.on_startup(hook)
+    loaded = asyncio.Event()
+
+    async def load_state() -> None:
+        # A startup hook: the service is ready once its state is back, not before.
+        if not loaded.is_set():
+            await deps.mirror.load(state)
+            journal.start()
+            gc.freeze()  # what was loaded lives as long as the process: no need to walk it
+            loaded.set()
+
+    runtime.on_startup(decisions.ensure_indexes)
+    runtime.on_startup(load_state)
     background: list[asyncio.Task[None]] = []
 
     async def start() -> None:
-        async def load_then_resume() -> None:
-            await deps.mirror.load(state)
+        async def resume_when_loaded() -> None:
+            await loaded.wait()
             await feed.run(lambda: resume(deps))
 
-        writes.start()
-        feed.start(handlers(deps), sync_handler(deps), load_then_resume)
+        feed.start(handlers(deps), sync_handler(deps), resume_when_loaded, members.attach)
         background.append(asyncio.create_task(_announcer(deps, feed, settings), name="positions"))
         background.append(
             asyncio.create_task(_housekeeping(deps, claims, settings), name="housekeeping")
@@ -108,9 +139,11 @@ def create_app(settings: RoutingSettings | None = None) -> Litestar:
     async def stop() -> None:
         for task in background:
             task.cancel()
+        await members.stop()
         await feed.stop()
         await publisher.drain()
-        await writes.stop()
+        await slots.drain()
+        await journal.stop()
 
     app: Litestar = runtime.asgi_app(
         on_startup=[start],
@@ -126,8 +159,9 @@ async def _announcer(deps: RoutingDeps, feed: ReplicaFeed, settings: RoutingSett
         await asyncio.sleep(interval)
         if deps.state.moved_channels:
             bucket = int(time.time() / interval)
+            moment = datetime.fromtimestamp(bucket * interval, UTC)
             with contextlib.suppress(Exception):
-                await feed.run(partial(announce_positions, deps, bucket))
+                await feed.run(partial(announce_positions, deps, bucket, moment))
 
 
 async def _housekeeping(deps: RoutingDeps, claims: MongoClaims, settings: RoutingSettings) -> None:

@@ -29,6 +29,7 @@ class RoutingSettings(ServiceSettings):
     queue_announce_interval_s: float = Field(default=1.0, gt=0)
     """Queue positions are announced at most this often per channel (V4)."""
     mirror_interval_s: float = Field(default=0.5, gt=0)
-    """How often the in-memory state is written to the database for restarts."""
+    """How often the in-memory state (and decision records) are written to the database."""
     claim_retention_s: float = Field(default=86_400, gt=60)
-    """Claims older than this are deleted (they only matter while processes may race)."""
+    """Claims older than this are dropped, a ten-minute collection at a time (they only matter
+    while processes may race)."""

@@ -1,19 +1,20 @@
-"""Routing's working state mirrored to MongoDB for restarts, written behind the decisions.
+"""Routing's working state mirrored for restarts (through :mod:`.mongo_journal`), and the
+decision records (R4).
 
-Every change is staged in memory and written by a flusher every ``interval_s``, the latest
-version of each document only: on FerretDB every update scans its collection, so writing on the
-decision path would cost more than deciding. A process killed between two flushes loses at most
-that interval of mirror writes; the claims and slots (written at once) keep the guarantees.
+The mirror is written behind the decisions: on FerretDB any write but an insert scans its
+collection, so writing on the decision path would cost more than deciding. Decision records
+are inserted in batches, each holding its record as compressed JSON: FerretDB stores a nested
+document field by field (a record with 50 candidates: about 1.6 ms of its CPU), 7.5 KB of JSON
+as a string in 0.2 ms, the same compressed (0.3 KB) in 0.05 ms.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from datetime import UTC, datetime, timedelta
+import zlib
+from datetime import timedelta
 from typing import Any
 
-import structlog
+from bson.binary import Binary
 from pymongo.asynchronous.database import AsyncDatabase
 
 from parley_contracts.common import RoutingMode
@@ -24,89 +25,23 @@ from ..domain.operator import Availability, Operator, OperatorProfile, OperatorS
 from ..domain.presence import Presence
 from ..domain.request import RoutingRequest
 from ..domain.timeouts import ChannelLimits
-from .mongo_claims import MongoSlots
+from .mongo_journal import MirrorJournal
+from .mongo_slots import MongoSlots
 
-log = structlog.get_logger(__name__)
-
-OPERATORS, CHANNELS, WAITING, HELD, DECISIONS = (
-    "operators",
-    "channels",
-    "waiting",
-    "held",
-    "decisions",
-)
-
-
-class WriteBehind:
-    """Staged upserts and deletes per collection, flushed in the background."""
-
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], interval_s: float) -> None:
-        self._db = db
-        self._interval = interval_s
-        self._staged: dict[str, dict[str, dict[str, Any] | None]] = {}
-        self._inserts: dict[str, list[dict[str, Any]]] = {}
-        self._task: asyncio.Task[None] | None = None
-
-    def put(self, collection: str, document: dict[str, Any]) -> None:
-        self._staged.setdefault(collection, {})[document["_id"]] = document
-
-    def drop(self, collection: str, document_id: str) -> None:
-        self._staged.setdefault(collection, {})[document_id] = None
-
-    def insert(self, collection: str, document: dict[str, Any]) -> None:
-        self._inserts.setdefault(collection, []).append(document)
-
-    def pending_inserts(self, collection: str) -> list[dict[str, Any]]:
-        return list(self._inserts.get(collection, ()))
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="routing-mirror")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        with contextlib.suppress(Exception):
-            await self.flush()
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._interval)
-            try:
-                await self.flush()
-            except Exception as exc:  # the next flush writes the latest state anyway
-                log.warning("mirror.flush_failed", error=repr(exc))
-
-    async def flush(self) -> None:
-        staged, self._staged = self._staged, {}
-        inserts, self._inserts = self._inserts, {}
-        for collection, documents in inserts.items():
-            if documents:
-                await self._db[collection].insert_many(documents, ordered=False)
-        for collection, changes in staged.items():
-            gone = [key for key, document in changes.items() if document is None]
-            if gone:
-                await self._db[collection].delete_many({"_id": {"$in": gone}})
-            for key, document in changes.items():
-                if document is not None:
-                    await self._db[collection].replace_one({"_id": key}, document, upsert=True)
+DECISIONS = "decisions"
 
 
 class MongoStateMirror:
-    def __init__(
-        self, writes: WriteBehind, db: AsyncDatabase[dict[str, Any]], slots: MongoSlots
-    ) -> None:
-        self._writes = writes
-        self._db = db
+    def __init__(self, journal: MirrorJournal, slots: MongoSlots) -> None:
+        self._journal = journal
         self._slots = slots
 
     def save_operator(self, operator: Operator, presence: Presence) -> None:
-        self._writes.put(OPERATORS, operator_document(operator, presence))
+        self._journal.put("operator", operator_document(operator, presence))
 
     def save_channel(self, channel_id: str, settings: ChannelSettings) -> None:
-        self._writes.put(
-            CHANNELS,
+        self._journal.put(
+            "channel",
             {
                 "_id": channel_id,
                 "mode": settings.mode.value,
@@ -117,8 +52,8 @@ class MongoStateMirror:
 
     def save_waiting(self, waiting: Waiting) -> None:
         request = waiting.request
-        self._writes.put(
-            WAITING,
+        self._journal.put(
+            "waiting",
             {
                 "_id": request.conversation_id,
                 "key": waiting.key,
@@ -128,11 +63,11 @@ class MongoStateMirror:
         )
 
     def drop_waiting(self, conversation_id: str) -> None:
-        self._writes.drop(WAITING, conversation_id)
+        self._journal.drop("waiting", conversation_id)
 
     def save_held(self, held: Held) -> None:
-        self._writes.put(
-            HELD,
+        self._journal.put(
+            "held",
             {
                 "_id": held.request.conversation_id,
                 "key": held.key,
@@ -145,32 +80,31 @@ class MongoStateMirror:
         )
 
     def drop_held(self, conversation_id: str) -> None:
-        self._writes.drop(HELD, conversation_id)
+        self._journal.drop("held", conversation_id)
 
     async def load(self, state: RoutingState) -> None:
-        async for doc in self._db[CHANNELS].find({}):
+        documents = await self._journal.load()
+        for doc in documents["channel"].values():
             state.channels[doc["_id"]] = ChannelSettings(
                 RoutingMode(doc["mode"]),
                 ChannelLimits(
                     timedelta(seconds=doc["max_wait_s"]), timedelta(seconds=doc["answer_within_s"])
                 ),
             )
-        async for doc in self._db[OPERATORS].find({}):
+        for doc in documents["operator"].values():
             operator, presence = operator_of(doc)
             state.put_operator(operator)
             state.presence[operator.agent_id] = presence
-        for agent_id, conversation_id in await self._slots.held():
+        await self._slots.prepare()
+        for agent_id, conversation_id, since in await self._slots.held():
             if agent_id in state.operators:
-                state.hold(
-                    agent_id,
-                    conversation_id,
-                    state.operators[agent_id].state.last_assigned_at or _epoch(),
-                )
-        async for doc in self._db[WAITING].find({}):
+                last = state.operators[agent_id].state.last_assigned_at
+                state.hold(agent_id, conversation_id, max(since, last or since))
+        for doc in documents["waiting"].values():
             state.waiting[doc["_id"]] = Waiting(
                 _request_of(doc["request"]), doc["key"], doc["attempt"]
             )
-        async for doc in self._db[HELD].find({}):
+        for doc in documents["held"].values():
             state.held[doc["_id"]] = Held(
                 _request_of(doc["request"]),
                 doc["key"],
@@ -182,36 +116,37 @@ class MongoStateMirror:
 
 
 class MongoDecisionLog:
-    def __init__(self, writes: WriteBehind, db: AsyncDatabase[dict[str, Any]]) -> None:
-        self._writes = writes
+    def __init__(self, journal: MirrorJournal, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self._journal = journal
         self._db = db
 
     async def ensure_indexes(self) -> None:
         await self._db[DECISIONS].create_index("conversation_id")
 
     def record(self, conversation_id: str, record: DecisionRecord) -> None:
-        self._writes.insert(
+        self._journal.insert(
             DECISIONS,
-            {"conversation_id": conversation_id, "record": record.model_dump(mode="json")},
+            {
+                "conversation_id": conversation_id,
+                "decision_ms": record.decision_ms,
+                "record": Binary(zlib.compress(record.model_dump_json().encode(), 1)),
+            },
         )
 
     async def for_conversation(self, conversation_id: str) -> list[DecisionRecord]:
         stored = [d async for d in self._db[DECISIONS].find({"conversation_id": conversation_id})]
         staged = [
             d
-            for d in self._writes.pending_inserts(DECISIONS)
+            for d in self._journal.pending_inserts(DECISIONS)
             if d["conversation_id"] == conversation_id
         ]
-        return [DecisionRecord.model_validate(d["record"]) for d in stored + staged]
+        return [_record_of(d["record"]) for d in stored + staged]
 
-    async def decision_times(self) -> list[float]:
-        """Every stored decision's duration (ms): what the benchmark reads."""
-        cursor = self._db[DECISIONS].find({}, {"record.decision_ms": 1})
-        return [
-            d["record"]["decision_ms"]
-            async for d in cursor
-            if d["record"].get("decision_ms") is not None
-        ]
+
+def _record_of(stored: bytes | dict[str, Any]) -> DecisionRecord:
+    if isinstance(stored, bytes):
+        return DecisionRecord.model_validate_json(zlib.decompress(stored))
+    return DecisionRecord.model_validate(stored)  # written before records were compressed
 
 
 def operator_document(operator: Operator, presence: Presence) -> dict[str, Any]:
@@ -296,7 +231,3 @@ def _request_of(doc: dict[str, Any]) -> RoutingRequest:
         fallback_to_any=doc.get("fallback_to_any", True),
         timed_out_agent_ids=frozenset(doc.get("timed_out_agent_ids") or ()),
     )
-
-
-def _epoch() -> datetime:
-    return datetime(1970, 1, 1, tzinfo=UTC)

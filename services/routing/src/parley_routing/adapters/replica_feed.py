@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import aio_pika
 import structlog
-from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
+from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobustConnection
 
 from parley_contracts.envelope import parse_event
 from parley_contracts.names import EVENTS_EXCHANGE
@@ -31,6 +31,9 @@ from parley_contracts.names import EVENTS_EXCHANGE
 log = structlog.get_logger(__name__)
 
 SYNC_EXCHANGE = "parley.routing.sync"
+ACK_EVERY = 64
+"""Under load, handled messages are acknowledged together, this many at a time (at once when
+nothing else waits)."""
 T = TypeVar("T")
 EventHandler = Callable[[Any], Awaitable[None]]
 SyncHandler = Callable[[bytes], Awaitable[None]]
@@ -42,12 +45,17 @@ class ReplicaFeed:
         rabbitmq_url: str,
         replica_id: str,
         expires_ms: int,
+        sent_here: Callable[[str], bool] = lambda _: False,
     ) -> None:
         self._url = rabbitmq_url
         self.queue_name = f"routing.replica.{replica_id}"
         self._handlers: Mapping[str, EventHandler] = {}
         self._on_sync: SyncHandler | None = None
+        self._on_connected: Callable[[AbstractChannel], Awaitable[None]] | None = None
         self._expires_ms = expires_ms
+        self._sent_here = sent_here
+        self._unacked = 0
+        self._beside: set[asyncio.Task[None]] = set()
         self._jobs: asyncio.Queue[
             tuple[Callable[[], Awaitable[Any]], asyncio.Future[Any] | None]
         ] = asyncio.Queue()
@@ -61,9 +69,12 @@ class ReplicaFeed:
         handlers: Mapping[str, EventHandler],
         on_sync: SyncHandler,
         before_consuming: Callable[[], Awaitable[None]],
+        on_connected: Callable[[AbstractChannel], Awaitable[None]] | None = None,
     ) -> None:
-        """Connect in the background; ``before_consuming`` runs once the queue exists."""
+        """Connect in the background; ``before_consuming`` runs once the queue exists;
+        ``on_connected`` gets a channel of its own on the connection."""
         self._handlers, self._on_sync = handlers, on_sync
+        self._on_connected = on_connected
         self._tasks = [
             asyncio.create_task(self._work(), name="routing-worker"),
             asyncio.create_task(self._connect(before_consuming), name="routing-feed"),
@@ -95,6 +106,8 @@ class ReplicaFeed:
                 log.warning("feed.broker_unreachable", error=repr(exc), retry_in_s=delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
+        if self._on_connected is not None:
+            await self._on_connected(await self._connection.channel())
         channel = await self._connection.channel()
         await channel.set_qos(prefetch_count=256)
         events = await channel.declare_exchange(
@@ -109,28 +122,63 @@ class ReplicaFeed:
         for key in self._handlers:
             await queue.bind(events, routing_key=key)
         await queue.bind(self._sync)
-        await before_consuming()
+
+        async def prepare() -> None:
+            await before_consuming()
+
+        preparing = asyncio.create_task(prepare())
+        while not preparing.done():
+            await asyncio.wait([preparing], timeout=self._expires_ms / 3000)
+            if not preparing.done():  # a queue nobody consumes expires: declaring renews it
+                await channel.declare_queue(
+                    self.queue_name, durable=True, arguments={"x-expires": self._expires_ms}
+                )
+        await preparing
         await queue.consume(self._on_message)
         self.ready.set()
         log.info("feed.connected", queue=self.queue_name, keys=sorted(self._handlers))
 
-    async def _on_message(self, message: AbstractIncomingMessage) -> None:
-        self._jobs.put_nowait((lambda: self._handle(message), None))
+    def spawn(self, job: Callable[[], Awaitable[None]]) -> None:
+        """Run ``job`` beside the sequence (its failures are logged)."""
 
-    async def _handle(self, message: AbstractIncomingMessage) -> None:
-        try:
-            if message.exchange == SYNC_EXCHANGE:
-                assert self._on_sync is not None
-                await self._on_sync(message.body)
-            else:
-                event = parse_event(message.body)
-                await self._handlers[event.type](event)
-        except Exception:
-            log.exception("feed.handler_failed", routing_key=message.routing_key)
-        await message.ack()
+        async def run() -> None:
+            try:
+                await job()
+            except Exception:
+                log.exception("feed.background_job_failed")
+
+        task = asyncio.create_task(run())
+        self._beside.add(task)
+        task.add_done_callback(self._beside.discard)
+
+    async def _on_message(self, message: AbstractIncomingMessage) -> None:
+        # Our own decisions come back too: applied before they were published, so unread.
+        own = message.message_id is not None and self._sent_here(message.message_id)
+        self._jobs.put_nowait((lambda: self._handle(message, own=own), None))
+
+    async def _handle(self, message: AbstractIncomingMessage, *, own: bool) -> None:
+        if not own:
+            try:
+                if message.exchange == SYNC_EXCHANGE:
+                    assert self._on_sync is not None
+                    await self._on_sync(message.body)
+                else:
+                    event = parse_event(message.body)
+                    await self._handlers[event.type](event)
+            except Exception:
+                log.exception("feed.handler_failed", routing_key=message.routing_key)
+        # Messages are handled in delivery order: one acknowledgement covers those before it.
+        self._unacked += 1
+        if self._unacked >= ACK_EVERY or self._jobs.empty():
+            self._unacked = 0
+            await message.ack(multiple=True)
 
     async def _work(self) -> None:
         while True:
+            # A job rarely waits for anything, and a queue with jobs in it does not suspend
+            # either: without this the sequence would run through its whole backlog before the
+            # tasks beside it (storing assignments, publishing them) took their next step.
+            await asyncio.sleep(0)
             job, future = await self._jobs.get()
             try:
                 result = await job()
@@ -144,6 +192,10 @@ class ReplicaFeed:
                 future.set_result(result)
 
     async def stop(self) -> None:
+        if self._beside:  # assignments being stored are finished (and published) first
+            await asyncio.wait(set(self._beside), timeout=10)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.run(_nothing), timeout=10)
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -151,6 +203,10 @@ class ReplicaFeed:
         if self._connection is not None:
             with contextlib.suppress(Exception):
                 await self._connection.close()
+
+
+async def _nothing() -> None:
+    return None
 
 
 class FeedTimers:

@@ -1,9 +1,13 @@
 """Route one waiting request: assign it (push), offer it (pull), or leave it queued (R1-R3).
 
-Two routing processes may route the same request at the same moment. Two inserts decide:
+Choosing happens in the process's sequence, against its state in memory; storing the choice
+happens beside it, so the sequence never waits for the database (a round trip costs more than
+a choice). The chosen operator's load counts the assignment at once (:data:`.state.COMMITTING`),
+so the next choice already sees it. Two routing processes may route the same request at the
+same moment; two inserts decide, then the outcome goes back into the sequence:
 
-1. a capacity slot ``<agent>:slot:<n>`` for the chosen operator: when every slot is taken
-   (another process filled them) the operator counts as full and the choice is made again;
+1. a capacity slot ``slot:<n>`` of the chosen operator: when every slot is taken (another
+   process filled them) the operator counts as full and the request is routed again;
 2. the assignment claim ``assign:<request>:<attempt>``: only one process wins it and publishes
    ``ConversationAssignedV1``; the loser gives its slot back and learns the outcome from the
    winner's event.
@@ -16,6 +20,9 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from datetime import datetime
+from enum import Enum
+
+import structlog
 
 from parley_contracts.common import RoutingMode
 from parley_contracts.routing import (
@@ -32,21 +39,25 @@ from ..domain.choosing import Decision, choose
 from ..domain.pull import offer
 from ..domain.timeouts import GiveUp, when_nobody_found
 from .deps import RoutingDeps
-from .state import Held, Waiting
+from .ports import SlotRefused
+from .queue_positions import mark_moved
+from .state import Committing, Held, Waiting
 
-MAX_CHOICES = 5
-"""Choices per attempt when slots turn out taken by another process (then it waits a tick)."""
+log = structlog.get_logger(__name__)
 
 
 async def route(
     deps: RoutingDeps, waiting: Waiting, kind: DecisionKind = DecisionKind.ASSIGNED
 ) -> bool:
-    """Assign or offer ``waiting``; True when it left the queue (assigned or given up)."""
+    """Assign or offer ``waiting``; True when it left the queue (being assigned or given up).
+    Another process routes the channels it owns: their requests wait here for its decision."""
+    if not deps.shards.owns(waiting.request.channel_id):
+        return False
     if deps.state.channel(waiting.request.channel_id).mode is RoutingMode.PULL:
         await offer_to_eligible(deps, waiting)
         return False
-    decision = await assign(deps, waiting, kind)
-    if decision is None or decision.chosen is not None:
+    decision = assign(deps, waiting, kind)
+    if decision.chosen is not None:
         return True
     outcome = when_nobody_found(
         waiting.request, deps.clock.now(), deps.state.channel(waiting.request.channel_id).limits
@@ -57,43 +68,113 @@ async def route(
     return False
 
 
-async def assign(
+def assign(
     deps: RoutingDeps, waiting: Waiting, kind: DecisionKind = DecisionKind.ASSIGNED
-) -> Decision | None:
-    """The winning decision, a decision without anyone, or None: another process assigned it."""
+) -> Decision:
+    """Choose an operator and start storing the assignment; the decision, with or without one."""
     state, request = deps.state, waiting.request
-    for _ in range(MAX_CHOICES):
-        started = time.perf_counter()
-        now = deps.clock.now()
-        decision = choose(request, state.operators_in(request.channel_id), now)
-        decision_ms = (time.perf_counter() - started) * 1000
-        deps.times.add(decision_ms)
-        chosen = decision.chosen
-        if chosen is None:
-            return decision
-        slot = await deps.slots.take(
-            chosen.agent_id, request.conversation_id, chosen.profile.max_chats
-        )
-        if slot is None:
-            state.saturate(chosen.agent_id)
-            continue
-        event = _assigned_event(deps, waiting, decision, now)
-        key = f"assign:{waiting.key}:{waiting.attempt}"
-        if not await deps.claims.claim(key, {"conversation_id": request.conversation_id}):
-            await deps.slots.give_back(slot)
-            return None
-        apply_assigned(deps, event, waiting)
-        await deps.publisher.publish(event)
-        record = DecisionRecord(
-            decided_at=now,
-            kind=kind,
-            agent_ids=(chosen.agent_id,),
-            decision=event.decision,
-            decision_ms=round(decision_ms, 3),
-        )
-        deps.decisions.record(request.conversation_id, record)
+    started = time.perf_counter()
+    now = deps.clock.now()
+    decision = choose(request, state.operators_in(request.channel_id), now)
+    decision_ms = (time.perf_counter() - started) * 1000
+    deps.times.add(decision_ms)
+    chosen = decision.chosen
+    if chosen is None:
         return decision
-    return None
+    event = _assigned_event(deps, waiting, decision, now)
+    record = DecisionRecord(
+        decided_at=now,
+        kind=kind,
+        agent_ids=(chosen.agent_id,),
+        decision=event.decision,
+        decision_ms=round(decision_ms, 3),
+    )
+    conversation_id = request.conversation_id
+    state.waiting.pop(conversation_id, None)
+    pending = Committing(waiting, chosen.agent_id, kind)
+    state.committing[conversation_id] = pending
+    state.reserve(chosen.agent_id, conversation_id, now)
+
+    async def store() -> None:
+        try:
+            stored = await _store(deps, waiting, chosen.agent_id, chosen.profile.max_chats)
+        except Exception as exc:  # the database stayed away: the request waits again
+            log.error("assignment.not_stored", conversation_id=conversation_id, error=repr(exc))
+            stored = Stored.FAILED
+        if stored is Stored.WON:
+            # Published at once, not after the queue of jobs ahead of ``_stored``: the claim
+            # is what makes it this process's decision.
+            await deps.publisher.publish(event)
+            deps.decisions.record(conversation_id, record)
+        deps.worker.later(lambda: _stored(deps, pending, event, stored))
+
+    deps.worker.spawn(store)
+    return decision
+
+
+class Stored(Enum):
+    WON = "won"
+    FULL = "full"
+    """The operator's slots were all taken (by another process)."""
+    LOST = "lost"
+    """Another process is assigning the request; its event will say to whom."""
+    FAILED = "failed"
+    """The database did not answer."""
+
+
+async def _store(deps: RoutingDeps, waiting: Waiting, agent_id: str, max_chats: int) -> Stored:
+    conversation_id = waiting.request.conversation_id
+    slot = await deps.slots.take(agent_id, conversation_id, max_chats)
+    if slot is SlotRefused.FULL:
+        return Stored.FULL
+    if slot is SlotRefused.HELD_ELSEWHERE:
+        return Stored.LOST
+    assert isinstance(slot, int)
+    if await deps.claims.claim(
+        f"assign:{waiting.key}:{waiting.attempt}",
+        waiting.request.requested_at,
+        {"conversation_id": conversation_id, "agent_id": agent_id},
+    ):
+        return Stored.WON
+    deps.slots.give_back(agent_id, conversation_id, slot)
+    return Stored.LOST
+
+
+async def _stored(
+    deps: RoutingDeps, pending: Committing, event: ConversationAssignedV1, stored: Stored
+) -> None:
+    """Back in the sequence: apply what was won, or put the request back."""
+    state, waiting = deps.state, pending.waiting
+    conversation_id, agent_id = event.conversation_id, pending.agent_id
+    state.unreserve(agent_id, conversation_id)
+    current = state.committing.get(conversation_id)
+    if current is pending:
+        del state.committing[conversation_id]
+    if stored is Stored.WON:  # and published
+        if conversation_id in state.gone:  # ended meanwhile: its end released the others
+            deps.slots.release(agent_id, conversation_id)
+        else:
+            apply_assigned(deps, event, waiting)
+            mark_moved(deps, event.channel_id)
+        return
+    if stored is Stored.FULL:
+        state.saturate(agent_id)
+    if (  # ended, assigned by another process, or requested again meanwhile
+        current is not pending
+        or conversation_id in state.gone
+        or conversation_id in state.held
+        or conversation_id in state.waiting
+    ):
+        return
+    state.waiting[conversation_id] = waiting
+    # Imported here: a request's timeout routes it through this module.
+    from .when_conversation_requested import arm_request_timeout
+
+    arm_request_timeout(deps, waiting)
+    if stored is Stored.LOST:
+        return  # stays queued here until the winner's event arrives
+    if stored is Stored.FAILED or not await route(deps, waiting, pending.kind):
+        deps.mirror.save_waiting(state.waiting.get(conversation_id, waiting))
 
 
 def _assigned_event(
@@ -157,7 +238,9 @@ async def offer_to_eligible(deps: RoutingDeps, waiting: Waiting) -> None:
         waiting, offered=waiting.offered | set(new)
     )
     key = f"offer:{waiting.key}:{','.join(sorted(new))}"
-    if not await deps.claims.claim(key, {"conversation_id": request.conversation_id}):
+    if not await deps.claims.claim(
+        key, request.requested_at, {"conversation_id": request.conversation_id}
+    ):
         return
     limits = deps.state.channel(request.channel_id).limits
     await deps.publisher.publish(
@@ -185,7 +268,7 @@ async def give_up(
     request = waiting.request
     forget_request(deps, request.conversation_id)
     if not await deps.claims.claim(
-        f"giveup:{waiting.key}", {"conversation_id": request.conversation_id}
+        f"giveup:{waiting.key}", request.requested_at, {"conversation_id": request.conversation_id}
     ):
         return
     await deps.publisher.publish(

@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..domain.presence import PresenceSettings
-from .ports import Broadcast, Claims, Clock, DecisionLog, Publisher, Slots, StateMirror, Timers
+from .ports import (
+    Broadcast,
+    Claims,
+    Clock,
+    DecisionLog,
+    Publisher,
+    Shards,
+    Slots,
+    StateMirror,
+    Timers,
+    Worker,
+)
 from .state import RoutingState
 
 
@@ -31,6 +42,8 @@ class RoutingDeps:
     mirror: StateMirror
     decisions: DecisionLog
     timers: Timers
+    worker: Worker
+    shards: Shards
     clock: Clock
     broadcast: Broadcast
     presence_settings: PresenceSettings = field(default_factory=PresenceSettings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
+from enum import Enum
 from typing import Any, Protocol
 
 from parley_contracts.base import Event
@@ -21,25 +22,34 @@ class Clock(Protocol):
 class Claims(Protocol):
     """Decides races between routing processes: the first insert of a key wins, once."""
 
-    async def claim(self, key: str, record: Mapping[str, Any]) -> bool:
-        """True when this process won ``key`` (nobody claimed it before)."""
+    async def claim(self, key: str, at: datetime, record: Mapping[str, Any]) -> bool:
+        """True when this process won ``key`` (nobody claimed it before). ``at`` is the time of
+        what is decided (a request's, an event's), the same in every process."""
         ...
+
+
+class SlotRefused(Enum):
+    FULL = "full"
+    """Every slot of the operator is taken."""
+    HELD_ELSEWHERE = "held elsewhere"
+    """The operator holds a slot for this conversation already (another process took it)."""
 
 
 class Slots(Protocol):
-    """Capacity slots ``<agent>:slot:<n>`` (n < max chats), one per conversation held."""
+    """Capacity slots ``slot:<n>`` (n < max chats) per operator, one per conversation held."""
 
-    async def take(self, agent_id: str, conversation_id: str, max_chats: int) -> str | None:
-        """Claim a free slot for the conversation: its id, or None when every slot is taken."""
+    async def take(self, agent_id: str, conversation_id: str, max_chats: int) -> int | SlotRefused:
+        """Claim a free slot for the conversation: its number, or why there is none."""
         ...
 
-    async def give_back(self, slot_id: str) -> None:
+    def give_back(self, agent_id: str, conversation_id: str, number: int) -> None:
         """Return one slot taken for a race this process then lost (only that one: the winner
-        may hold another slot of the same operator for the same conversation)."""
+        may hold another slot of the same operator for the same conversation). In the
+        background, after the take."""
         ...
 
-    async def release(self, agent_id: str, conversation_id: str) -> None:
-        """The operator no longer holds the conversation."""
+    def release(self, agent_id: str, conversation_id: str) -> None:
+        """The operator no longer holds the conversation (in the background)."""
         ...
 
 
@@ -68,6 +78,27 @@ class DecisionLog(Protocol):
 
 
 Job = Callable[[], Awaitable[None]]
+
+
+class Shards(Protocol):
+    """Splits the routing work between the processes alive."""
+
+    def owns(self, channel_id: str) -> bool:
+        """Whether this process routes the channel's requests (the others only follow)."""
+        ...
+
+
+class Worker(Protocol):
+    """The process's one sequence of state changes, and work beside it."""
+
+    def later(self, job: Job) -> None:
+        """Run ``job`` in the sequence, after what is queued."""
+        ...
+
+    def spawn(self, job: Job) -> None:
+        """Run ``job`` beside the sequence (I/O the sequence must not wait for); a job that
+        changes the state hands that part back with :meth:`later`."""
+        ...
 
 
 class Timers(Protocol):

@@ -8,6 +8,8 @@ process that publishes; the others take the same positions as announced.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from parley_contracts.routing import QueuePositionChangedV1
 
 from ..domain.queue import changed_positions, queue_positions
@@ -18,8 +20,9 @@ def mark_moved(deps: RoutingDeps, channel_id: str) -> None:
     deps.state.moved_channels.add(channel_id)
 
 
-async def announce_positions(deps: RoutingDeps, bucket: int) -> int:
-    """Publish the positions that changed in the channels that moved; returns how many."""
+async def announce_positions(deps: RoutingDeps, bucket: int, moment: datetime) -> int:
+    """Publish the positions that changed in the channels that moved; returns how many.
+    ``bucket`` numbers the interval, which starts at ``moment``."""
     state = deps.state
     published = 0
     channels, state.moved_channels = state.moved_channels, set()
@@ -31,7 +34,8 @@ async def announce_positions(deps: RoutingDeps, bucket: int) -> int:
             del state.announced[conversation_id]
         changed = changed_positions(before, after)
         state.announced.update({p.conversation_id: p for p in changed})
-        if not changed or not await deps.claims.claim(f"positions:{channel_id}:{bucket}", {}):
+        claim = f"positions:{channel_id}:{bucket}"
+        if not changed or not await deps.claims.claim(claim, moment, {}):
             continue
         for position in changed:
             await deps.publisher.publish(

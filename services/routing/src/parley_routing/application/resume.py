@@ -5,23 +5,17 @@ from __future__ import annotations
 from functools import partial
 
 from ..domain.presence import next_deadline
-from ..domain.timeouts import waiting_deadline
 from .deps import RoutingDeps
-from .route_waiting import route_waiting_in
+from .route_waiting import route_all_waiting
 from .when_assignment_expires import on_answer_deadline
-from .when_conversation_requested import when_request_times_out
+from .when_conversation_requested import arm_request_timeout
 from .when_operator_signalled import on_presence_deadline
 
 
 async def resume(deps: RoutingDeps) -> None:
     state = deps.state
-    for conversation_id, waiting in state.waiting.items():
-        limits = state.channel(waiting.request.channel_id).limits
-        deps.timers.at(
-            f"request:{conversation_id}",
-            waiting_deadline(waiting.request, limits),
-            partial(when_request_times_out, deps, conversation_id, waiting.key),
-        )
+    for waiting in state.waiting.values():
+        arm_request_timeout(deps, waiting)
     for conversation_id, held in state.held.items():
         if held.answer_by is not None:
             deps.timers.at(
@@ -37,4 +31,4 @@ async def resume(deps: RoutingDeps) -> None:
                 due,
                 partial(on_presence_deadline, deps, agent_id, due),
             )
-    await route_waiting_in(deps, {w.request.channel_id for w in state.waiting.values()})
+    await route_all_waiting(deps)

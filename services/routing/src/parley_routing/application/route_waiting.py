@@ -13,7 +13,7 @@ from .queue_positions import mark_moved
 async def route_waiting_in(deps: RoutingDeps, channel_ids: Iterable[str]) -> None:
     """First come first served per channel; stop a channel at the first request nobody takes
     (the ones behind it would overtake it otherwise)."""
-    channels = set(channel_ids)
+    channels = {c for c in channel_ids if deps.shards.owns(c)}
     waiting = [w.request for w in deps.state.waiting.values() if w.request.channel_id in channels]
     for channel_id, requests in queue_order(waiting).items():
         mark_moved(deps, channel_id)
@@ -24,3 +24,8 @@ async def route_waiting_in(deps: RoutingDeps, channel_ids: Iterable[str]) -> Non
             if not await route(deps, current) and current.request.fallback_to_any:
                 if deps.state.channel(channel_id).mode.value == "push":
                     break
+
+
+async def route_all_waiting(deps: RoutingDeps) -> None:
+    """The processes alive changed: serve the queues of the channels this one now owns."""
+    await route_waiting_in(deps, {w.request.channel_id for w in deps.state.waiting.values()})

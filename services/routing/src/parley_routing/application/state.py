@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from parley_contracts.common import RoutingMode
+from parley_contracts.routing import DecisionKind
 
 from ..domain.operator import Operator, OperatorProfile
 from ..domain.presence import Presence
@@ -24,6 +25,8 @@ from ..domain.timeouts import ChannelLimits
 
 PLACEHOLDER = "(held, seen by another routing process)"
 """Conversation id prefix standing for load another process claimed before we saw it."""
+COMMITTING = "(being assigned) "
+"""Conversation id prefix standing for an assignment decided here and not yet stored."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,19 @@ class Held:
     answer_by: datetime | None
 
 
+@dataclass(frozen=True)
+class Committing:
+    """An assignment decided here whose slot and claim are being stored (then published)."""
+
+    waiting: Waiting
+    agent_id: str
+    kind: DecisionKind
+
+    @property
+    def key(self) -> str:
+        return self.waiting.key
+
+
 @dataclass
 class RoutingState:
     operators: dict[str, Operator] = field(default_factory=dict)
@@ -63,6 +79,8 @@ class RoutingState:
     """By conversation id."""
     held: dict[str, Held] = field(default_factory=dict)
     """Unanswered assignments, by conversation id."""
+    committing: dict[str, Committing] = field(default_factory=dict)
+    """Assignments decided and not yet stored, by conversation id (they count in load)."""
     handling: dict[str, HandlingTimes] = field(default_factory=dict)
     joined_at: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     """Conversation id -> (channel, when its first agent joined): handling-time samples."""
@@ -117,6 +135,16 @@ class RoutingState:
             return False
         self.put_operator(_without_placeholders(operator).without_conversation(conversation_id))
         return True
+
+    def reserve(self, agent_id: str, conversation_id: str, now: datetime) -> None:
+        """Count an assignment being stored in the operator's load (see :data:`COMMITTING`)."""
+        operator = self.operators[agent_id]
+        self.put_operator(operator.with_conversation(COMMITTING + conversation_id, now))
+
+    def unreserve(self, agent_id: str, conversation_id: str) -> None:
+        operator = self.operators.get(agent_id)
+        if operator is not None and operator.holds(COMMITTING + conversation_id):
+            self.put_operator(operator.without_conversation(COMMITTING + conversation_id))
 
     def saturate(self, agent_id: str) -> None:
         """Another process filled this operator's slots: count them full until their load moves."""

@@ -23,6 +23,7 @@ from ..domain.choosing import choose
 from ..domain.operator import Availability, Operator
 from ..domain.request import RoutingRequest
 from .deps import RoutingDeps
+from .ports import SlotRefused
 
 
 async def transfer_conversation(
@@ -30,7 +31,7 @@ async def transfer_conversation(
 ) -> None:
     command = event.data
     if not await deps.claims.claim(
-        f"transfer:{event.id}", {"conversation_id": command.conversation_id}
+        f"transfer:{event.id}", event.time, {"conversation_id": command.conversation_id}
     ):
         return
     if command.to_agent_id is not None:
@@ -42,7 +43,7 @@ async def transfer_conversation(
         chosen, decision = _to_channel(deps, command)
     taken = chosen is not None and (
         await deps.slots.take(chosen.agent_id, command.conversation_id, chosen.profile.max_chats)
-        is not None
+        is not SlotRefused.FULL  # held elsewhere: the operator has a slot for it already
     )
     if chosen is None or not taken:
         reason = (

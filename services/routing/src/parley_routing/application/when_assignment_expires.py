@@ -15,7 +15,7 @@ from .assign_conversation import give_up, route
 from .deps import RoutingDeps
 from .queue_positions import mark_moved
 from .state import Held, Waiting
-from .when_conversation_requested import when_request_times_out
+from .when_conversation_requested import arm_request_timeout
 
 
 async def on_answer_deadline(deps: RoutingDeps, held: Held) -> None:
@@ -38,9 +38,11 @@ async def take_back(deps: RoutingDeps, held: Held, *, expired: bool) -> None:
     deps.mirror.drop_held(conversation_id)
     deps.timers.cancel(f"answer:{conversation_id}")
     if state.release(held.agent_id, conversation_id):
-        await deps.slots.release(held.agent_id, conversation_id)
+        deps.slots.release(held.agent_id, conversation_id)
     if await deps.claims.claim(
-        f"expire:{held.key}:{held.attempt}", {"conversation_id": conversation_id}
+        f"expire:{held.key}:{held.attempt}",
+        request.requested_at,
+        {"conversation_id": conversation_id},
     ):
         await deps.publisher.publish(
             AssignmentExpiredV1(
@@ -58,11 +60,7 @@ async def take_back(deps: RoutingDeps, held: Held, *, expired: bool) -> None:
         await give_up(deps, waiting, outcome, decision.to_contract())
         return
     state.waiting[conversation_id] = waiting
-    deps.timers.at(
-        f"request:{conversation_id}",
-        outcome.until,
-        lambda: when_request_times_out(deps, conversation_id, held.key),
-    )
+    arm_request_timeout(deps, waiting, outcome.until)
     if not await route(deps, waiting, DecisionKind.REASSIGNED):
         deps.mirror.save_waiting(state.waiting.get(conversation_id, waiting))
     mark_moved(deps, request.channel_id)

@@ -2,8 +2,8 @@
 
 Joins count in load whatever their reason (assigned, accepted, invited, transferred); leaves and
 the end release it. An agent's first public message answers an assignment. Every process applies
-these to its own state; the slot documents are taken once (claim ``hold:<agent>:<conversation>``)
-and released by whoever sees the release first (a delete is harmless to repeat).
+these to its own state; an operator's slot for a conversation is taken once whichever process
+tries (see :mod:`..adapters.mongo_slots`), and given back in the background.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ async def when_participant_joined(
         if waiting is not None:
             verdict = first_accept_wins(waiting.request, None, True, operator, now)
             if isinstance(verdict, Accepted) and await deps.claims.claim(
-                f"accepted:{waiting.key}", {}
+                f"accepted:{waiting.key}", waiting.request.requested_at, {}
             ):
                 deps.decisions.record(
                     conversation_id,
@@ -60,9 +60,15 @@ async def when_participant_joined(
             mark_moved(deps, data.channel_id)
     if operator.holds(conversation_id):
         return
-    if await deps.claims.claim(f"hold:{who.id}:{conversation_id}:{event.id}", {}):
-        await deps.slots.take(who.id, conversation_id, operator.profile.max_chats)
     state.hold(who.id, conversation_id, now)
+    max_chats = operator.profile.max_chats
+
+    async def take_slot() -> None:
+        # Beside the sequence: the load counts already; the slot only has to follow. Both
+        # processes try; the operator gets one slot for the conversation (HELD_ELSEWHERE).
+        await deps.slots.take(who.id, conversation_id, max_chats)
+
+    deps.worker.spawn(take_slot)
     deps.mirror.save_operator(state.operators[who.id], state.presence.get(who.id) or Presence())
 
 
@@ -74,7 +80,7 @@ async def _release_other_assignee(deps: RoutingDeps, conversation_id: str, agent
     deps.timers.cancel(f"answer:{conversation_id}")
     deps.mirror.drop_held(conversation_id)
     if deps.state.release(held.agent_id, conversation_id):
-        await deps.slots.release(held.agent_id, conversation_id)
+        deps.slots.release(held.agent_id, conversation_id)
 
 
 async def when_participant_left(deps: RoutingDeps, event: CloudEvent[ParticipantLeftV1]) -> None:
@@ -131,4 +137,4 @@ async def when_conversation_ended(
 
 async def _free(deps: RoutingDeps, agent_id: str, conversation_id: str) -> None:
     deps.state.release(agent_id, conversation_id)
-    await deps.slots.release(agent_id, conversation_id)
+    deps.slots.release(agent_id, conversation_id)

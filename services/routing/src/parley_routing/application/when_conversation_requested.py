@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from parley_contracts.chatbot import HandoffRequestedV1
 from parley_contracts.envelope import CloudEvent
 from parley_contracts.gateway import ConversationRequestedV1
@@ -52,23 +54,17 @@ async def enqueue(deps: RoutingDeps, waiting: Waiting) -> None:
     conversation_id = request.conversation_id
     if conversation_id in state.gone:
         return
-    known = state.waiting.get(conversation_id)
-    if known is not None and known.key == waiting.key:
-        return  # a redelivery
-    if (
-        state.held.get(conversation_id) is not None
-        and state.held[conversation_id].key == waiting.key
+    for known in (
+        state.waiting.get(conversation_id),
+        state.committing.get(conversation_id),
+        state.held.get(conversation_id),
     ):
-        return
+        if known is not None and known.key == waiting.key:
+            return  # a redelivery
     forget_request(deps, conversation_id)
     state.waiting[conversation_id] = waiting
-    limits = state.channel(request.channel_id).limits
-    deps.timers.at(
-        f"request:{conversation_id}",
-        waiting_deadline(request, limits),
-        lambda: when_request_times_out(deps, conversation_id, waiting.key),
-    )
-    if not await route(deps, waiting):
+    if not await route(deps, waiting):  # still waiting (an assignment being stored re-arms
+        arm_request_timeout(deps, waiting)  # this if it does not go through)
         deps.mirror.save_waiting(deps.state.waiting.get(conversation_id, waiting))
     mark_moved(deps, request.channel_id)
 
@@ -88,8 +84,16 @@ async def when_request_times_out(deps: RoutingDeps, conversation_id: str, key: s
         await give_up(deps, waiting, outcome, decision.to_contract())
         mark_moved(deps, waiting.request.channel_id)
     else:
-        deps.timers.at(
-            f"request:{conversation_id}",
-            outcome.until,
-            lambda: when_request_times_out(deps, conversation_id, key),
-        )
+        arm_request_timeout(deps, waiting, outcome.until)
+
+
+def arm_request_timeout(deps: RoutingDeps, waiting: Waiting, when: datetime | None = None) -> None:
+    """Give up on the request at ``when`` (default: the channel's limit) unless taken by then."""
+    request = waiting.request
+    conversation_id, key = request.conversation_id, waiting.key
+    deadline = when or waiting_deadline(request, deps.state.channel(request.channel_id).limits)
+    deps.timers.at(
+        f"request:{conversation_id}",
+        deadline,
+        lambda: when_request_times_out(deps, conversation_id, key),
+    )

@@ -84,7 +84,7 @@ async def apply_presence(
             deps.mirror.save_operator(operator, change.presence)
         return
     deps.mirror.save_operator(operator, change.presence)
-    await _announce(deps, agent_id, change, cause)
+    await _announce(deps, agent_id, change, cause, at)
     if change.went_offline:
         await reroute_unanswered_of(deps, agent_id)
     if change.presence.availability is Availability.ONLINE:
@@ -100,8 +100,10 @@ def _arm_timer(deps: RoutingDeps, agent_id: str, presence: Presence) -> None:
     deps.timers.at(key, due, lambda: on_presence_deadline(deps, agent_id, due))
 
 
-async def _announce(deps: RoutingDeps, agent_id: str, change: PresenceChange, cause: str) -> None:
-    if not await deps.claims.claim(f"presence:{agent_id}:{cause}", {"agent_id": agent_id}):
+async def _announce(
+    deps: RoutingDeps, agent_id: str, change: PresenceChange, cause: str, at: datetime
+) -> None:
+    if not await deps.claims.claim(f"presence:{agent_id}:{cause}", at, {"agent_id": agent_id}):
         return
     operator = deps.state.operators[agent_id]
     reason = ContractReason(change.reason.value) if change.reason else ContractReason.MANUAL

@@ -30,7 +30,11 @@ async def when_assigned(deps: RoutingDeps, event: CloudEvent[ConversationAssigne
     if known is not None and (known.agent_id, known.attempt) == (data.agent_id, data.attempt):
         return
     deps.state.operator(data.agent_id, data.agent_display_name)
-    apply_assigned(deps, data, deps.state.waiting.get(data.conversation_id))
+    waiting = deps.state.waiting.get(data.conversation_id)
+    committing = deps.state.committing.get(data.conversation_id)
+    if waiting is None and committing is not None:
+        waiting = committing.waiting  # this process's own attempt at it is still being stored
+    apply_assigned(deps, data, waiting)
     mark_moved(deps, data.channel_id)
 
 

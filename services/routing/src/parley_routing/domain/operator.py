@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
+from functools import cached_property
 
 from parley_contracts.common import OperatorAvailability as Availability
 
@@ -66,23 +67,37 @@ class OperatorProfile:
     channel_ids: frozenset[str] = frozenset()
     """Channels the operator joined (A2): only these channels route to them."""
 
+    # The normalised keys are computed once per profile: every routing decision compares them
+    # for every operator of the channel.
+    @cached_property
+    def language_keys(self) -> frozenset[str]:
+        keys = {language_key(self.main_language), *map(language_key, self.extra_languages)}
+        return frozenset(k for k in keys if k is not None)
+
+    @cached_property
+    def country_key(self) -> str | None:
+        return country_key(self.country)
+
+    @cached_property
+    def expertise_keys(self) -> frozenset[str]:
+        return expertise_keys(self.expertise)
+
     def speaks(self, language: str | None) -> bool:
-        wanted = language_key(language)
-        if wanted is None:
-            return False
-        spoken = {language_key(self.main_language), *map(language_key, self.extra_languages)}
-        return wanted in spoken
+        return language_key(language) in self.language_keys
 
     def is_from(self, country: str | None) -> bool:
         wanted = country_key(country)
-        return wanted is not None and wanted == country_key(self.country)
+        return wanted is not None and wanted == self.country_key
 
     def expertise_match(self, requested: frozenset[str]) -> ExpertiseMatch:
         """ALL when every requested expertise is held; an empty request is never matched."""
-        wanted = expertise_keys(requested)
+        return self.match_expertise_keys(expertise_keys(requested))
+
+    def match_expertise_keys(self, wanted: frozenset[str]) -> ExpertiseMatch:
+        """:meth:`expertise_match` for requested expertise already normalised."""
         if not wanted:
             return ExpertiseMatch.NONE
-        held = wanted & expertise_keys(self.expertise)
+        held = wanted & self.expertise_keys
         if held == wanted:
             return ExpertiseMatch.ALL
         return ExpertiseMatch.SOME if held else ExpertiseMatch.NONE
@@ -98,16 +113,20 @@ class OperatorState:
     online_since: datetime | None = None
     last_assigned_at: datetime | None = None
 
-    @property
+    # Cached (the state never changes; a change makes a new one): every decision asks them of
+    # every operator in the channel, most of whom did not change since the last decision.
+    @cached_property
     def load(self) -> int:
         return len(self.active_conversation_ids)
 
-    @property
+    @cached_property
     def idle_since(self) -> datetime | None:
         """Since when the operator has waited for work: their last assignment, or when they came
         online if that is later (a break resets nothing in their favour). None: never either."""
-        moments = [m for m in (self.online_since, self.last_assigned_at) if m is not None]
-        return max(moments) if moments else None
+        online, assigned = self.online_since, self.last_assigned_at
+        if online is None or assigned is None:
+            return assigned if online is None else online
+        return max(online, assigned)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from parley_contracts.routing import CandidateVerdict
 
@@ -99,6 +100,7 @@ def fairness_key(operator: Operator) -> tuple[int, tuple[int, datetime], str]:
 def rank(request: RoutingRequest, operators: Iterable[Operator]) -> Ranking:
     """Judge every operator for ``request``: who may be chosen, in which order, and who not."""
     tiers = tiers_for(request)
+    position = {tier: i for i, tier in enumerate(tiers)}
     eligible: list[RankedOperator] = []
     excluded: list[ExcludedOperator] = []
     for operator in operators:
@@ -113,7 +115,7 @@ def rank(request: RoutingRequest, operators: Iterable[Operator]) -> Ranking:
             )
             excluded.append(ExcludedOperator(operator, (rule,)))
             continue
-        eligible.append(RankedOperator(operator, tier, tiers.index(tier)))
+        eligible.append(RankedOperator(operator, tier, position[tier]))
     eligible.sort(key=lambda r: (r.tier_index, fairness_key(r.operator)))
     excluded.sort(key=lambda e: e.agent_id)
     return Ranking(request, tuple(eligible), tuple(excluded))
@@ -127,7 +129,12 @@ def idle_text(operator: Operator, now: datetime) -> str:
 
 
 def load_text(operator: Operator) -> str:
-    return f"load {operator.load}/{operator.profile.max_chats}"
+    return _load_text(operator.load, operator.profile.max_chats)
+
+
+@lru_cache(maxsize=4096)
+def _load_text(load: int, max_chats: int) -> str:
+    return f"load {load}/{max_chats}"
 
 
 def excluded_verdict(excluded: ExcludedOperator) -> Verdict:
@@ -147,11 +154,17 @@ def to_candidate_verdicts(verdicts: tuple[Verdict, ...]) -> tuple[CandidateVerdi
         CandidateVerdict(
             agent_id=v.agent_id,
             eligible=v.eligible,
-            reasons=tuple(clip(r, _MAX_REASON) for r in v.reasons),
+            reasons=_clipped(v.reasons),
             score=None if v.rank is None else float(top - v.rank + 1),
         )
         for v in verdicts
     )
+
+
+def _clipped(reasons: tuple[str, ...]) -> tuple[str, ...]:
+    if all(len(r) <= _MAX_REASON for r in reasons):
+        return reasons
+    return tuple(clip(r, _MAX_REASON) for r in reasons)
 
 
 def clip(text: str, limit: int) -> str:

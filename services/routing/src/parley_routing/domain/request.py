@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 
-from .operator import expertise_keys
+from .operator import country_key, expertise_keys, language_key
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,21 @@ class RoutingRequest:
     timed_out_agent_ids: frozenset[str] = frozenset()
     """Operators who were assigned this conversation and did not answer in time (R3)."""
 
+    @cached_property
+    def expertise_keys(self) -> frozenset[str]:
+        return expertise_keys(self.expertise)
+
+    @cached_property
+    def language_key(self) -> str | None:
+        return language_key(self.language)
+
+    @cached_property
+    def country_key(self) -> str | None:
+        return country_key(self.country)
+
     @property
     def wants_expertise(self) -> bool:
-        return bool(expertise_keys(self.expertise))
+        return bool(self.expertise_keys)
 
     @property
     def needs_expertise(self) -> bool:

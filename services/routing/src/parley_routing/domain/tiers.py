@@ -47,6 +47,10 @@ class Tier(Enum):
     SOME_EXPERTISE = "some_expertise"
     ANY_OPERATOR = "any_operator"
 
+    # Members are singletons compared by identity: the identity hash is correct and, unlike
+    # Enum's (a Python-level hash of the name), cheap in the decision's inner loop.
+    __hash__ = object.__hash__
+
     @property
     def label(self) -> str:
         return _LABELS[self]
@@ -81,24 +85,41 @@ def tiers_for(request: RoutingRequest) -> tuple[Tier, ...]:
 def tier_of(operator: Operator, request: RoutingRequest, tiers: tuple[Tier, ...]) -> Tier | None:
     """The best of ``tiers`` that ``operator`` matches; None when none does (no fallback)."""
     profile = operator.profile
-    expertise = profile.expertise_match(request.expertise)
+    expertise = profile.match_expertise_keys(request.expertise_keys)
     if request.needs_expertise and expertise is ExpertiseMatch.NONE:
         return None
-    speaks = profile.speaks(request.language)
-    local = profile.is_from(request.country)
-    matches = {
-        Tier.PREVIOUS_OPERATOR: operator.agent_id == request.previous_agent_id,
-        Tier.LANGUAGE_ALL_EXPERTISE: speaks and expertise is ExpertiseMatch.ALL,
-        Tier.LANGUAGE_SOME_EXPERTISE: speaks and expertise is ExpertiseMatch.SOME,
-        Tier.LANGUAGE: speaks,
-        Tier.COUNTRY_ALL_EXPERTISE: local and expertise is ExpertiseMatch.ALL,
-        Tier.COUNTRY_SOME_EXPERTISE: local and expertise is ExpertiseMatch.SOME,
-        Tier.COUNTRY: local,
-        Tier.ALL_EXPERTISE: expertise is ExpertiseMatch.ALL,
-        Tier.SOME_EXPERTISE: expertise is ExpertiseMatch.SOME,
-        Tier.ANY_OPERATOR: True,
-    }
-    return next((tier for tier in tiers if matches[tier]), None)
+    speaks = request.language_key in profile.language_keys
+    local = request.country_key is not None and request.country_key == profile.country_key
+    has_all = expertise is ExpertiseMatch.ALL
+    has_some = expertise is ExpertiseMatch.SOME
+    # In the order of ``Tier``: computed once, looked up by position for each tier tried.
+    matches = (
+        operator.agent_id == request.previous_agent_id,
+        speaks and has_all,
+        speaks and has_some,
+        speaks,
+        local and has_all,
+        local and has_some,
+        local,
+        has_all,
+        has_some,
+        True,
+    )
+    for tier, position in _positions(tiers):
+        if matches[position]:
+            return tier
+    return None
+
+
+_POSITIONS: dict[tuple[Tier, ...], tuple[tuple[Tier, int], ...]] = {}
+
+
+def _positions(tiers: tuple[Tier, ...]) -> tuple[tuple[Tier, int], ...]:
+    known = _POSITIONS.get(tiers)
+    if known is None:
+        order = list(Tier)
+        known = _POSITIONS[tiers] = tuple((tier, order.index(tier)) for tier in tiers)
+    return known
 
 
 def missing_expertise_reason(request: RoutingRequest) -> str:
