@@ -108,14 +108,20 @@ def message_after(before: Conversation, text: str) -> Conversation:
     )
 
 
-async def test_messages_are_stored_behind_in_one_write_and_read_at_once() -> None:
-    stored = CountingSnapshots()
+async def one_message_behind(stored: InMemorySnapshots) -> tuple[CachedSnapshots, Conversation]:
+    """A cache over ``stored`` holding a conversation at seq 1 and one message written behind."""
     cache = CachedSnapshots(stored, write_behind_s=60)
     await cache.create(conversation(seq=1))
     first = await cache.get("conv_1")
     assert first is not None
     second = message_after(first, "hello")
     assert cache.defer(first, second)
+    return cache, second
+
+
+async def test_messages_are_stored_behind_in_one_write_and_read_at_once() -> None:
+    stored = CountingSnapshots()
+    cache, second = await one_message_behind(stored)
     third = message_after(second, "anyone there?")
     assert cache.defer(second, third)
     assert (await cache.get("conv_1")) is third  # this replica sees it at once
@@ -129,12 +135,7 @@ async def test_messages_are_stored_behind_in_one_write_and_read_at_once() -> Non
 
 async def test_a_change_that_is_not_progress_is_stored_at_once_with_what_was_behind() -> None:
     stored = InMemorySnapshots()
-    cache = CachedSnapshots(stored, write_behind_s=60)
-    await cache.create(conversation(seq=1))
-    first = await cache.get("conv_1")
-    assert first is not None
-    second = message_after(first, "hello")
-    assert cache.defer(first, second)
+    cache, second = await one_message_behind(stored)
     ended = dataclasses.replace(second, last_seq=3, lifecycle=Lifecycle.ENDED)
     assert not cache.defer(second, ended)  # a lifecycle change is not progress
     assert await cache.apply("conv_1", {"last_seq": 3, "lifecycle": Lifecycle.ENDED}, 2)

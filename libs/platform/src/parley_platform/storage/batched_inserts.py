@@ -37,10 +37,6 @@ class BatchedInserts:
         self._waiting: list[tuple[dict[str, Any], asyncio.Future[None]]] = []
         self._drain: asyncio.Task[None] | None = None
 
-    @property
-    def collection(self) -> AsyncCollection[dict[str, Any]]:
-        return self._collection
-
     async def insert(self, document: dict[str, Any]) -> None:
         """Insert ``document``; raises what ``insert_one`` would have raised for it."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
