@@ -106,3 +106,35 @@ async def test_agent_only_signals_never_reach_visitors() -> None:
     await registry.on_signal("conversation.c1", {"type": "queue", "internal": True})
     await registry.on_signal("conversation.c1", {"type": "queue", "position": 2})
     assert len(agent.sent) == 2 and visitor.sent == [{"type": "queue", "position": 2}]
+
+
+class RacingLog(Log):
+    """The first read starts before ``late`` is stored; the fan-out announces ``late`` while
+    that read is on its way, so the read does not have it."""
+
+    def __init__(self, entries: list[LogEntry], late: LogEntry) -> None:
+        super().__init__(entries)
+        self.late = late
+        self.registry: ConnectionRegistry | None = None
+
+    async def read(self, conversation_id: str, after_seq: int, limit: int = 500) -> list[LogEntry]:
+        before = await super().read(conversation_id, after_seq, limit)
+        if self.late not in self.entries:
+            self.entries.append(self.late)
+            assert self.registry is not None
+            await self.registry.on_entry(self.late)
+        return before
+
+
+async def test_an_entry_announced_during_a_fill_that_missed_it_is_read_again() -> None:
+    log = RacingLog([entry(n) for n in range(1, 6)], late=entry(6))
+    registry = ConnectionRegistry(log)
+    log.registry = registry
+    socket = Socket()
+    connection = Connection(socket, VISITOR)  # type: ignore[arg-type]
+    registry.add(connection)
+    # A visitor resuming after 3 is handed 4 and 5; entry 6 arrives while the resume's
+    # catch-up reads the log, and that read comes back without it.
+    await registry.resume(connection, "c1", 3, log.entries[3:5], up_to_seq=5)
+    assert socket.seqs() == [4, 5, 6]
+    assert log.reads == 2

@@ -7,10 +7,12 @@ sockets skip internal entries and frames marked ``internal``.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import structlog
 from pydantic_core import to_json
 
 from ...application.conversation_ports import ConversationLog
@@ -20,7 +22,12 @@ from ...domain.identity import Role
 from .connection import Connection
 from .server_frames import event_text
 
+log = structlog.get_logger(__name__)
+
 READ_BATCH = 500
+EMPTY_READS = 3
+"""Reads that may come back empty while an announced entry is not readable yet."""
+EMPTY_READ_PAUSE_S = 0.05
 
 
 class ConnectionRegistry:
@@ -154,19 +161,35 @@ class ConnectionRegistry:
 
     async def _catch_up(self, connection: Connection, conversation_id: str) -> None:
         # Entries that arrive while we read are left to us (the socket is "filling"): read
-        # until a short page comes back and nothing newer was announced meanwhile.
+        # until a short page comes back and nothing newer was announced meanwhile. An entry
+        # announced while a read was on its way may be missing from that read (it was stored
+        # after the read began): it is stored, so the next read has it.
+        empty_reads = 0
         while not connection.closed:
             last = connection.last_seq.get(conversation_id)
             if last is None:
                 return
             entries = await self._log.read(conversation_id, last, READ_BATCH)
             await self._push_entries(connection, entries)
-            if len(entries) < READ_BATCH and connection.last_seq.get(
+            behind = connection.last_seq.get(conversation_id, 0) < self._latest.get(
                 conversation_id, 0
-            ) >= self._latest.get(conversation_id, 0):
+            )
+            if len(entries) < READ_BATCH and not behind:
                 return
-            if not entries:
+            if entries:
+                empty_reads = 0
+                continue
+            empty_reads += 1
+            if empty_reads > EMPTY_READS:
+                # Announced but not readable: the next entry's gap fill tries again.
+                log.warning(
+                    "ws.catch_up_gave_up",
+                    conversation_id=conversation_id,
+                    at_seq=last,
+                    announced=self._latest.get(conversation_id),
+                )
                 return
+            await asyncio.sleep(EMPTY_READ_PAUSE_S * empty_reads)
 
     async def _push_entries(self, connection: Connection, entries: list[LogEntry]) -> None:
         for entry in entries:
