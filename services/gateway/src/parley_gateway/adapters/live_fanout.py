@@ -17,6 +17,14 @@ Messages are transient and not confirmed: the conversation log is the truth, and
 misses a frame fills the gap from the log. The writing replica hands its own frames to its
 sockets directly and skips them when they come back from the broker.
 
+Batches: every replica receives every key, so what one replica produces within one turn of its
+event loop goes out as one AMQP message, routing key ``batch``, body ``{"items": [...]}`` in the
+order produced (each item ``{"entry": ...}`` or ``{"topic": ..., "frame": ...}``). Under load
+the writes that one grouped insert completes wake up together, and an AMQP message costs about
+half a millisecond of CPU to send and as much to receive; alone, an item goes out at once in a
+batch of one. A single item under its own key (``{"entry": ...}`` / ``{"frame": ...}``) is still
+understood, from replicas of the previous version during an upgrade.
+
 aio-pika directly, not FastStream: FastStream has no word for a per-replica exclusive queue.
 """
 
@@ -39,7 +47,10 @@ from ..domain.identity import Actor, Role
 log = structlog.get_logger(__name__)
 
 LIVE_EXCHANGE = "parley.gateway.live"
-BINDINGS = ("conversation.#", "agent.#", "channel.#", "visitor.#", "agents.#")
+BATCH_KEY = "batch"
+BINDINGS = ("conversation.#", "agent.#", "channel.#", "visitor.#", "agents.#", BATCH_KEY)
+MAX_BATCH = 200
+"""Items per AMQP message at most (a burst goes out as several)."""
 
 
 class LiveSink(Protocol):
@@ -71,31 +82,50 @@ class RabbitLiveFanout:
         self._worker: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
         self._starter: asyncio.Task[None] | None = None
+        self._batch: list[Mapping[str, Any]] = []
+        self._sending: set[asyncio.Task[None]] = set()
 
     @property
     def queue_name(self) -> str:
         return f"gateway.live.{self.replica_id}"
 
     async def entry(self, entry: LogEntry) -> None:
-        await self._publish(f"conversation.{entry.conversation_id}", {"entry": _entry_dict(entry)})
+        self._queue_item({"entry": _entry_dict(entry)})
         await self._sink.on_entry(entry)
 
     async def signal(self, topic: str, frame: Mapping[str, Any]) -> None:
-        await self._publish(topic, {"frame": frame})
+        self._queue_item({"topic": topic, "frame": frame})
         await self._sink.on_signal(topic, frame)
 
-    async def _publish(self, topic: str, body: Mapping[str, Any]) -> None:
+    def _queue_item(self, item: Mapping[str, Any]) -> None:
         if self._exchange is None:
             return  # not connected yet: the sockets of other replicas catch up from the log
+        self._batch.append(item)
+        if len(self._batch) == 1:
+            # Sent once this turn of the event loop is over: whatever else this turn produces
+            # goes in the same message.
+            asyncio.get_running_loop().call_soon(self._send_batch)
+
+    def _send_batch(self) -> None:
+        items, self._batch = self._batch, []
+        for start in range(0, len(items), MAX_BATCH):
+            task = asyncio.create_task(self._publish(items[start : start + MAX_BATCH]))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+
+    async def _publish(self, items: list[Mapping[str, Any]]) -> None:
+        exchange = self._exchange
+        if exchange is None:
+            return
         message = aio_pika.Message(
-            to_json(body),
+            to_json({"items": items}),
             app_id=self.replica_id,
             delivery_mode=aio_pika.DeliveryMode.NOT_PERSISTENT,
         )
         try:
-            await self._exchange.publish(message, routing_key=topic)
+            await exchange.publish(message, routing_key=BATCH_KEY)
         except Exception as exc:  # the log has it; remote sockets fill the gap on their next frame
-            log.warning("live.publish_failed", topic=topic, error=repr(exc))
+            log.warning("live.publish_failed", items=len(items), error=repr(exc))
 
     def start(self) -> None:
         """Connect in the background (the service starts before its broker is up)."""
@@ -142,17 +172,30 @@ class RabbitLiveFanout:
             message = await self._received.get()
             try:
                 body = from_json(message.body)
-                if "entry" in body:
-                    entry = _entry_of(body["entry"])
-                    if self._remote_entries is not None:
-                        self._remote_entries(entry)
-                    await self._sink.on_entry(entry)
-                else:
-                    await self._sink.on_signal(message.routing_key or "", body["frame"])
-            except Exception:
-                log.exception("live.delivery_failed", routing_key=message.routing_key)
+            except ValueError:
+                log.exception("live.unreadable", routing_key=message.routing_key)
+                continue
+            items = body["items"] if "items" in body else [{"topic": message.routing_key, **body}]
+            for item in items:
+                try:
+                    await self._deliver(item)
+                except Exception:
+                    log.exception("live.delivery_failed", routing_key=message.routing_key)
+
+    async def _deliver(self, item: Mapping[str, Any]) -> None:
+        if "entry" in item:
+            entry = _entry_of(item["entry"])
+            if self._remote_entries is not None:
+                self._remote_entries(entry)
+            await self._sink.on_entry(entry)
+        else:
+            await self._sink.on_signal(item["topic"], item["frame"])
 
     async def stop(self) -> None:
+        if self._batch:
+            self._send_batch()
+        if self._sending:
+            await asyncio.wait(set(self._sending), timeout=2.0)
         for task in (self._starter, self._worker):
             if task is not None:
                 task.cancel()
