@@ -5,6 +5,7 @@ still understood."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from typing import Any
 
 import aio_pika
 import pytest
+from aio_pika.abc import AbstractExchange
 from pydantic_core import to_json
 
 from parley_gateway.adapters.live_fanout import LIVE_EXCHANGE, RabbitLiveFanout
@@ -66,15 +68,21 @@ async def pair(rabbitmq_url: str) -> AsyncIterator[tuple[RabbitLiveFanout, Recor
         await b.stop()
 
 
+@contextlib.asynccontextmanager
+async def live_exchange(rabbitmq_url: str) -> AsyncIterator[AbstractExchange]:
+    """The live exchange, as another program on the broker sees it."""
+    connection = await aio_pika.connect(rabbitmq_url)
+    async with connection:
+        channel = await connection.channel()
+        yield await channel.get_exchange(LIVE_EXCHANGE)
+
+
 async def test_one_turn_of_items_is_one_message_and_keeps_its_order(
     pair: tuple[RabbitLiveFanout, Recorder, Recorder], rabbitmq_url: str
 ) -> None:
     a, own, other = pair
-    connection = await aio_pika.connect(rabbitmq_url)
-    async with connection:
-        channel = await connection.channel()
-        exchange = await channel.get_exchange(LIVE_EXCHANGE)
-        spy = await channel.declare_queue(exclusive=True)
+    async with live_exchange(rabbitmq_url) as exchange:
+        spy = await exchange.channel.declare_queue(exclusive=True)
         await spy.bind(exchange, routing_key="#")
 
         async def produce(n: int) -> None:
@@ -98,10 +106,7 @@ async def test_a_single_item_from_the_previous_version_is_delivered(
     pair: tuple[RabbitLiveFanout, Recorder, Recorder], rabbitmq_url: str
 ) -> None:
     _, _, other = pair
-    connection = await aio_pika.connect(rabbitmq_url)
-    async with connection:
-        channel = await connection.channel()
-        exchange = await channel.get_exchange(LIVE_EXCHANGE)
+    async with live_exchange(rabbitmq_url) as exchange:
         await exchange.publish(
             aio_pika.Message(to_json({"frame": {"type": "queue", "n": 7}}), app_id="old-replica"),
             routing_key="agent.agt_a",
