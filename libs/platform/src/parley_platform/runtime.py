@@ -65,7 +65,12 @@ class ServiceRuntime:
         )
         self.mongo = create_mongo_client(settings.mongodb_url, f"parley-{settings.service_name}")
         self.db = self.mongo[settings.database]
-        self.publisher = EventPublisher(self.broker, settings.publish_timeout_s)
+        self.publisher = EventPublisher(
+            settings.rabbitmq_url,
+            f"parley-{settings.service_name}",
+            settings.publish_timeout_s,
+            tracer_provider=provider,
+        )
         self.inbox = Inbox(self.db["inbox"])
         self._outbox_collections: list[str] = []
         self._consumers: list[Consumer] = []
@@ -174,6 +179,7 @@ class ServiceRuntime:
         while True:
             try:
                 await self._declare_topology()
+                await self.publisher.connect()
                 await self.broker.start()
                 break
             except Exception as exc:
@@ -216,6 +222,8 @@ class ServiceRuntime:
             await self.relay.stop()
         for task in self._background:
             task.cancel()
+        with contextlib.suppress(Exception):
+            await self.publisher.close()
         with contextlib.suppress(Exception):
             await self.broker.stop()
         await self.mongo.close()

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+import aio_pika
+from aio_pika.abc import AbstractExchange, AbstractRobustConnection
 from aio_pika.exceptions import DeliveryError
-from faststream.rabbit import RabbitBroker
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind, TracerProvider
 
 from parley_contracts.names import CLOUDEVENTS_CONTENT_TYPE
 
-from .topology import EVENTS_EXCHANGE, REPUBLISHED_HEADER, events_exchange
+from .topology import EVENTS_EXCHANGE, REPUBLISHED_HEADER
 
 
 class PublishFailed(RuntimeError):
@@ -35,11 +38,50 @@ class OutgoingEvent(Protocol):
 
 
 class EventPublisher:
-    """Publishes CloudEvents to the events exchange and waits for the broker's confirm."""
+    """Publishes CloudEvents to the events exchange and waits for the broker's confirm.
 
-    def __init__(self, broker: RabbitBroker, timeout_s: float = 5.0) -> None:
-        self._broker = broker
+    aio-pika directly, on a connection of its own, rather than FastStream's ``publish``: every
+    event of every service goes through here, and FastStream's publish path (its publisher
+    objects, its telemetry middleware) cost about as much CPU again as aio-pika's own work (a
+    profile of the gateway at 500 messages a second: 18 % of the replica's samples in
+    FastStream's publish, 7 % of them in aio-pika's). The producer span and the trace context
+    in the headers are what FastStream's middleware did, so a consumer's span still joins the
+    publisher's trace.
+    """
+
+    def __init__(
+        self,
+        rabbitmq_url: str,
+        app_id: str,
+        timeout_s: float = 5.0,
+        tracer_provider: TracerProvider | None = None,
+    ) -> None:
+        self._url = rabbitmq_url
+        self._app_id = app_id
         self._timeout = timeout_s
+        self._tracer = trace.get_tracer(__name__, tracer_provider=tracer_provider)
+        self._connection: AbstractRobustConnection | None = None
+        self._exchange: AbstractExchange | None = None
+
+    async def connect(self) -> None:
+        """Connect (the connection then reconnects by itself); the exchange must exist."""
+        if self._connection is not None:
+            return
+        connection = await aio_pika.connect_robust(
+            self._url, client_properties={"connection_name": f"{self._app_id} publisher"}
+        )
+        try:
+            channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+            self._exchange = await channel.get_exchange(EVENTS_EXCHANGE, ensure=False)
+        except Exception:
+            await connection.close()
+            raise
+        self._connection = connection
+
+    async def close(self) -> None:
+        connection, self._connection, self._exchange = self._connection, None, None
+        if connection is not None:
+            await connection.close()
 
     async def publish(self, event: OutgoingEvent, *, republished: bool = False) -> None:
         await self.publish_raw(event.to_json_bytes(), event.type, event.id, republished=republished)
@@ -54,27 +96,43 @@ class EventPublisher:
         headers: Mapping[str, Any] | None = None,
     ) -> None:
         """Publish a serialised envelope; ``republished`` tells consumers it may be a duplicate."""
+        exchange = self._exchange
+        if exchange is None:
+            raise PublishFailed(f"publishing {routing_key} failed: not connected to the broker")
         all_headers: dict[str, Any] = dict(headers or {})
         if republished:
             all_headers[REPUBLISHED_HEADER] = True
-        try:
-            confirmed = await self._broker.publish(
+        with self._tracer.start_as_current_span(
+            f"{EVENTS_EXCHANGE}.{routing_key} publish",
+            kind=SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "rabbitmq",
+                "messaging.operation": "publish",
+                "messaging.destination.name": EVENTS_EXCHANGE,
+                "messaging.rabbitmq.destination.routing_key": routing_key,
+                "messaging.message.id": message_id,
+                "messaging.message.body.size": len(body),
+            },
+        ):
+            propagate.inject(all_headers)
+            message = aio_pika.Message(
                 body,
-                exchange=events_exchange,
-                routing_key=routing_key,
-                mandatory=True,
-                persist=True,
-                timeout=self._timeout,
-                message_id=message_id,
-                content_type=CLOUDEVENTS_CONTENT_TYPE,
                 headers=all_headers,
+                content_type=CLOUDEVENTS_CONTENT_TYPE,
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                message_id=message_id,
+                app_id=self._app_id,
             )
-        except DeliveryError as exc:
-            raise UnroutableEvent(
-                f"no queue is bound to {routing_key!r} on {EVENTS_EXCHANGE}"
-            ) from exc
-        except Exception as exc:  # aio-pika raises several types for a lost connection
-            raise PublishFailed(f"publishing {routing_key} failed: {exc!r}") from exc
+            try:
+                confirmed = await exchange.publish(
+                    message, routing_key, mandatory=True, timeout=self._timeout
+                )
+            except DeliveryError as exc:
+                raise UnroutableEvent(
+                    f"no queue is bound to {routing_key!r} on {EVENTS_EXCHANGE}"
+                ) from exc
+            except Exception as exc:  # aio-pika raises several types for a lost connection
+                raise PublishFailed(f"publishing {routing_key} failed: {exc!r}") from exc
         if confirmed is not None and not _is_ack(confirmed):
             raise PublishFailed(f"broker did not confirm {routing_key} ({confirmed!r})")
 
