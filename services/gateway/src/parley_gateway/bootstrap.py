@@ -66,7 +66,9 @@ def create_app(settings: GatewaySettings | None = None) -> Litestar:
     relay = runtime.outbox(LOG_COLLECTION, append_only=True)  # the log is never updated
     conversation_log = MongoConversationLog(runtime.db, relay)
     stored_snapshots = MongoConversationSnapshots(runtime.db)
-    snapshots = CachedSnapshots(stored_snapshots, settings.snapshot_cache_size)
+    snapshots = CachedSnapshots(
+        stored_snapshots, settings.snapshot_cache_size, settings.snapshot_write_behind_s
+    )
     for hook in (
         conversation_log.ensure_indexes,
         stored_snapshots.ensure_indexes,

@@ -42,7 +42,8 @@ PROGRESS_FIELDS = frozenset(
     {"last_seq", "message_count", "last_message_at", "last_message_preview"}
 )
 """What a message changes that no decision and no list filter reads: stored behind."""
-WRITE_BEHIND_S = 1.0
+WRITE_BEHIND_S = 5.0
+"""The default of the gateway's ``snapshot_write_behind_s`` setting."""
 
 
 @dataclass
