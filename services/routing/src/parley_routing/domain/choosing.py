@@ -17,7 +17,7 @@ When nobody is chosen the decision says why:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -93,11 +93,7 @@ def choose(request: RoutingRequest, operators: Iterable[Operator], now: datetime
             request, now, None, None, reason, _explain_nobody(ranking, reason), excluded
         )
     winner, *others = ranking.eligible
-    verdicts = (
-        _winner_verdict(winner, now),
-        *(_loser_verdict(other, winner, i, now) for i, other in enumerate(others, start=2)),
-        *excluded,
-    )
+    verdicts = (_winner_verdict(winner, now), *_loser_verdicts(others, winner, now), *excluded)
     explanation = _explain_choice(ranking, winner)
     return Decision(request, now, winner.operator, winner.tier, None, explanation, verdicts)
 
@@ -110,27 +106,26 @@ def _winner_verdict(winner: RankedOperator, now: datetime) -> Verdict:
     return Verdict(winner.agent_id, True, reasons, tier=winner.tier, rank=1)
 
 
-def _loser_verdict(
-    loser: RankedOperator, winner: RankedOperator, position: int, now: datetime
-) -> Verdict:
-    return Verdict(
-        loser.agent_id,
-        True,
-        (_why_lost(loser, winner, now), f"{loser.tier.label}, {load_text(loser.operator)}"),
-        tier=loser.tier,
-        rank=position,
-    )
-
-
-def _why_lost(loser: RankedOperator, winner: RankedOperator, now: datetime) -> str:
-    if loser.tier_index != winner.tier_index:
-        return f"lower tier: {loser.tier.label} (chosen: {winner.tier.label})"
-    if loser.operator.load != winner.operator.load:
-        return f"more load ({loser.operator.load} vs {winner.operator.load})"
-    if loser.operator.state.idle_since != winner.operator.state.idle_since:
-        mine, theirs = idle_text(loser.operator, now), idle_text(winner.operator, now)
-        return f"idle less long ({mine} vs {theirs})"
-    return f"same tier, load and idle time: {winner.agent_id} comes first in id order"
+def _loser_verdicts(
+    losers: list[RankedOperator], winner: RankedOperator, now: datetime
+) -> Iterator[Verdict]:
+    """Why each other eligible candidate lost to ``winner``, in rank order (from 2): the
+    first of tier, load, idle time and id order that tells them apart."""
+    best = winner.operator
+    best_tier, best_load, best_idle = winner.tier_index, best.load, best.state.idle_since
+    for position, loser in enumerate(losers, start=2):
+        operator, label = loser.operator, loser.tier.label
+        load = operator.load
+        if loser.tier_index != best_tier:
+            why = f"lower tier: {label} (chosen: {winner.tier.label})"
+        elif load != best_load:
+            why = f"more load ({load} vs {best_load})"
+        elif operator.state.idle_since != best_idle:
+            why = f"idle less long ({idle_text(operator, now)} vs {idle_text(best, now)})"
+        else:
+            why = f"same tier, load and idle time: {winner.agent_id} comes first in id order"
+        reasons = (why, f"{label}, {load_text(operator)}")
+        yield Verdict(operator.agent_id, True, reasons, tier=loser.tier, rank=position)
 
 
 def _explain_choice(ranking: Ranking, winner: RankedOperator) -> str:

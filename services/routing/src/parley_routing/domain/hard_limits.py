@@ -85,6 +85,18 @@ HARD_LIMITS: tuple[HardLimit, ...] = (
 """Checked for every candidate, in this order."""
 
 
+def passes_hard_limits(operator: Operator, request: RoutingRequest) -> bool:
+    """Whether ``operator`` breaks none of :data:`HARD_LIMITS`: the same answer as an empty
+    :func:`broken_limits`, without building reasons (most candidates pass, every decision)."""
+    state = operator.state
+    return (
+        state.availability is Availability.ONLINE
+        and request.channel_id in operator.profile.channel_ids
+        and operator.profile.max_chats > state.load
+        and operator.agent_id not in request.timed_out_agent_ids
+    )
+
+
 def broken_limits(operator: Operator, request: RoutingRequest) -> tuple[BrokenRule, ...]:
     """Every hard limit ``operator`` breaks for ``request``; empty when they may be chosen."""
     broken: list[BrokenRule] = []

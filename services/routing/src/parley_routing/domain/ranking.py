@@ -17,27 +17,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import NamedTuple, TypeVar
 
 from parley_contracts.routing import CandidateVerdict
 
-from .hard_limits import BrokenRule, broken_limits
+from .hard_limits import BrokenRule, broken_limits, passes_hard_limits
 from .operator import Operator
 from .request import RoutingRequest
 from .tiers import (
     OPERATOR_MUST_HAVE_REQUESTED_EXPERTISE,
     Tier,
+    TierMatcher,
     missing_expertise_reason,
-    tier_of,
-    tiers_for,
 )
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
+T = TypeVar("T")
 _MAX_REASON = 500
 
 
-@dataclass(frozen=True)
-class RankedOperator:
-    """An operator who may be chosen, with the best tier they match."""
+class RankedOperator(NamedTuple):
+    """An operator who may be chosen, with the best tier they match.
+
+    A named tuple, as :class:`Verdict`: a decision makes one per candidate."""
 
     operator: Operator
     tier: Tier
@@ -78,9 +80,11 @@ class Ranking:
         return len(self.eligible) + sum(1 for e in self.excluded if not e.by_hard_limit)
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """How one candidate was judged; ``rank`` 1 is the best eligible candidate."""
+class Verdict(NamedTuple):
+    """How one candidate was judged; ``rank`` 1 is the best eligible candidate.
+
+    A named tuple rather than a frozen dataclass: a decision makes one per candidate, and a
+    frozen dataclass costs several times more to build."""
 
     agent_id: str
     eligible: bool
@@ -99,26 +103,32 @@ def fairness_key(operator: Operator) -> tuple[int, tuple[int, datetime], str]:
 
 def rank(request: RoutingRequest, operators: Iterable[Operator]) -> Ranking:
     """Judge every operator for ``request``: who may be chosen, in which order, and who not."""
-    tiers = tiers_for(request)
-    position = {tier: i for i, tier in enumerate(tiers)}
-    eligible: list[RankedOperator] = []
+    matcher = TierMatcher(request)
+    position = {tier: i for i, tier in enumerate(matcher.tiers)}
+    keyed: list[tuple[tuple[int, int, tuple[int, datetime], str], RankedOperator]] = []
     excluded: list[ExcludedOperator] = []
     for operator in operators:
-        broken = broken_limits(operator, request)
-        if broken:
-            excluded.append(ExcludedOperator(operator, broken))
+        if not passes_hard_limits(operator, request):
+            excluded.append(ExcludedOperator(operator, broken_limits(operator, request)))
             continue
-        tier = tier_of(operator, request, tiers)
+        tier = matcher.tier_of(operator)
         if tier is None:
             rule = BrokenRule(
                 OPERATOR_MUST_HAVE_REQUESTED_EXPERTISE, missing_expertise_reason(request)
             )
             excluded.append(ExcludedOperator(operator, (rule,)))
             continue
-        eligible.append(RankedOperator(operator, tier, position[tier]))
-    eligible.sort(key=lambda r: (r.tier_index, fairness_key(r.operator)))
+        index = position[tier]
+        # Sorted by a plain tuple made once per candidate (agent ids are unique, so the
+        # operators themselves are never compared).
+        keyed.append(((index, *fairness_key(operator)), RankedOperator(operator, tier, index)))
+    keyed.sort(key=_first)
     excluded.sort(key=lambda e: e.agent_id)
-    return Ranking(request, tuple(eligible), tuple(excluded))
+    return Ranking(request, tuple(r for _, r in keyed), tuple(excluded))
+
+
+def _first(pair: tuple[T, object]) -> T:
+    return pair[0]
 
 
 def idle_text(operator: Operator, now: datetime) -> str:
@@ -162,7 +172,7 @@ def to_candidate_verdicts(verdicts: tuple[Verdict, ...]) -> tuple[CandidateVerdi
 
 
 def _clipped(reasons: tuple[str, ...]) -> tuple[str, ...]:
-    if all(len(r) <= _MAX_REASON for r in reasons):
+    if not reasons or max(map(len, reasons)) <= _MAX_REASON:
         return reasons
     return tuple(clip(r, _MAX_REASON) for r in reasons)
 

@@ -82,44 +82,50 @@ def tiers_for(request: RoutingRequest) -> tuple[Tier, ...]:
     return tuple(Tier)
 
 
-def tier_of(operator: Operator, request: RoutingRequest, tiers: tuple[Tier, ...]) -> Tier | None:
-    """The best of ``tiers`` that ``operator`` matches; None when none does (no fallback)."""
-    profile = operator.profile
-    expertise = profile.match_expertise_keys(request.expertise_keys)
-    if request.needs_expertise and expertise is ExpertiseMatch.NONE:
-        return None
-    speaks = request.language_key in profile.language_keys
-    local = request.country_key is not None and request.country_key == profile.country_key
-    has_all = expertise is ExpertiseMatch.ALL
-    has_some = expertise is ExpertiseMatch.SOME
-    # In the order of ``Tier``: computed once, looked up by position for each tier tried.
-    matches = (
-        operator.agent_id == request.previous_agent_id,
-        speaks and has_all,
-        speaks and has_some,
-        speaks,
-        local and has_all,
-        local and has_some,
-        local,
-        has_all,
-        has_some,
-        True,
-    )
-    for tier, position in _positions(tiers):
-        if matches[position]:
-            return tier
-    return None
+class TierMatcher:
+    """Finds the best tier each operator matches for one request.
 
+    What the request asks is looked up once here, not once per candidate: a decision asks it
+    of every operator in the channel."""
 
-_POSITIONS: dict[tuple[Tier, ...], tuple[tuple[Tier, int], ...]] = {}
-
-
-def _positions(tiers: tuple[Tier, ...]) -> tuple[tuple[Tier, int], ...]:
-    known = _POSITIONS.get(tiers)
-    if known is None:
+    def __init__(self, request: RoutingRequest) -> None:
+        self.tiers = tiers_for(request)
         order = list(Tier)
-        known = _POSITIONS[tiers] = tuple((tier, order.index(tier)) for tier in tiers)
-    return known
+        self._positions = tuple((tier, order.index(tier)) for tier in self.tiers)
+        self._previous = request.previous_agent_id
+        self._language = request.language_key
+        self._country = request.country_key
+        self._expertise = request.expertise_keys
+        self._needs_expertise = request.needs_expertise
+
+    def tier_of(self, operator: Operator) -> Tier | None:
+        """The best of the request's tiers that ``operator`` matches; None when none does (no
+        fallback)."""
+        profile = operator.profile
+        expertise = profile.match_expertise_keys(self._expertise)
+        if expertise is ExpertiseMatch.NONE and self._needs_expertise:
+            return None
+        speaks = self._language in profile.language_keys
+        local = self._country is not None and self._country == profile.country_key
+        has_all = expertise is ExpertiseMatch.ALL
+        has_some = expertise is ExpertiseMatch.SOME
+        # In the order of ``Tier``: computed once, looked up by position for each tier tried.
+        matches = (
+            operator.agent_id == self._previous,
+            speaks and has_all,
+            speaks and has_some,
+            speaks,
+            local and has_all,
+            local and has_some,
+            local,
+            has_all,
+            has_some,
+            True,
+        )
+        for tier, position in self._positions:
+            if matches[position]:
+                return tier
+        return None
 
 
 def missing_expertise_reason(request: RoutingRequest) -> str:
