@@ -67,7 +67,11 @@ def ferretdb_server(binary: Path, data_dir: Path, port: int) -> LocalMongoServer
     argv = [
         str(binary),
         "--handler=sqlite",
-        f"--sqlite-url=file:{data_dir}/",
+        # SQLite in WAL mode fsyncs the log at every commit unless told otherwise; NORMAL syncs
+        # at checkpoints, as MongoDB acknowledges a plain write before its journal's next
+        # group commit. The files stay consistent after a crash; the last commits may be
+        # lost on power failure. Measured: about twice the inserts per second with 16 writers.
+        f"--sqlite-url=file:{data_dir}/?_pragma=synchronous(NORMAL)",
         f"--listen-addr={LOOPBACK}:{port}",
         "--debug-addr=-",  # no metrics/pprof listener: nothing we need, one port fewer
         "--telemetry=disable",
