@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,7 +22,6 @@ from parley_gateway.domain.conversation import (
 from parley_gateway.domain.conversation_fold import changes_between
 from parley_gateway.domain.conversation_log import EntryKind, LogEntry
 from parley_gateway.domain.identity import Actor, Role
-from parley_platform.storage.mongo import create_mongo_client
 
 pytestmark = pytest.mark.integration
 
@@ -33,17 +30,11 @@ NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def databases(
-    mongodb_url: str,
-) -> AsyncIterator[tuple[AsyncDatabase[Any], AsyncDatabase[Any]]]:
+def databases(
+    shared_database: tuple[AsyncDatabase[Any], AsyncDatabase[Any]],
+) -> tuple[AsyncDatabase[Any], AsyncDatabase[Any]]:
     """The same database through two clients, as two gateway replicas see it."""
-    name = f"gw_{uuid.uuid4().hex[:8]}"
-    first = create_mongo_client(mongodb_url, "replica-a")
-    second = create_mongo_client(mongodb_url, "replica-b")
-    yield first[name], second[name]
-    await first.drop_database(name)
-    await first.close()
-    await second.close()
+    return shared_database
 
 
 def message(conversation_id: str, text: str, client_id: str | None = None) -> LogEntry:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
-from parley_platform.storage.mongo import create_mongo_client
 from parley_routing.adapters import mongo_slots
 from parley_routing.adapters.mongo_claims import MongoClaims
 from parley_routing.adapters.mongo_journal import MirrorJournal
@@ -24,17 +21,11 @@ NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def databases(
-    mongodb_url: str,
-) -> AsyncIterator[tuple[AsyncDatabase[Any], AsyncDatabase[Any]]]:
+def databases(
+    shared_database: tuple[AsyncDatabase[Any], AsyncDatabase[Any]],
+) -> tuple[AsyncDatabase[Any], AsyncDatabase[Any]]:
     """The same database through two clients, as two routing processes see it."""
-    name = f"routing_{uuid.uuid4().hex[:8]}"
-    first = create_mongo_client(mongodb_url, "routing-a")
-    second = create_mongo_client(mongodb_url, "routing-b")
-    yield first[name], second[name]
-    await first.drop_database(name)
-    await first.close()
-    await second.close()
+    return shared_database
 
 
 async def test_two_processes_racing_never_take_more_slots_than_the_maximum(

@@ -23,8 +23,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
+from ..storage.mongo import insert_all
 from .outbox import OUTBOX_FIELD, WRITTEN_AT_FIELD, PendingEvent, pending_in
 
 MARGIN = timedelta(seconds=30)
@@ -33,7 +33,6 @@ insert, by the writer's clock."""
 SWEEPS = "outbox_sweeps"
 BATCH = 10_000
 """Documents per reply: a sweep's cursor is read out in few round trips."""
-_DUPLICATE_KEY = 11000
 
 
 class SentMarks:
@@ -53,12 +52,7 @@ class SentMarks:
         for event in events:
             by_bucket[self._bucket(event.order[0])].append({"_id": event.event_id})
         for bucket, marks in by_bucket.items():
-            try:
-                await self._db[bucket].insert_many(marks, ordered=False)
-            except BulkWriteError as exc:
-                errors = exc.details.get("writeErrors", [])
-                if any(error.get("code") != _DUPLICATE_KEY for error in errors):
-                    raise
+            await insert_all(self._db[bucket], marks)
 
     async def watermark(self) -> datetime | None:
         stored = await self._db[SWEEPS].find_one({"_id": self.collection})

@@ -22,7 +22,8 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError, WriteError
 
-DUPLICATE_KEY = 11000
+from .mongo import DUPLICATE_KEY
+
 MAX_BATCH = 500
 """Documents per ``insert_many``; the rest wait for the next one (well under the 16 MB limit for
 the documents Parley inserts, at most a few KB each)."""

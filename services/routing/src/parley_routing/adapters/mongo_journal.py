@@ -32,7 +32,8 @@ import structlog
 from bson import ObjectId
 from bson.binary import Binary
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
+
+from parley_platform.storage.mongo import insert_all
 
 log = structlog.get_logger(__name__)
 
@@ -43,7 +44,6 @@ LEGACY = {"operator": "operators", "channel": "channels", "waiting": "waiting", 
 STALE_AFTER = timedelta(days=1)
 """A journal nobody wrote to for this long belongs to a process that is gone: dropped."""
 CHUNK = 500
-DUPLICATE_KEY = 11000
 
 Document = dict[str, Any]
 
@@ -134,12 +134,12 @@ class MirrorJournal:
                 if self._entries + len(entries) > max(self._min_entries, self._growth * live):
                     await self._begin()  # the snapshot holds what the entries say
                 else:
-                    await _insert_all(self._db[self._current()], entries)
+                    await insert_all(self._db[self._current()], entries)
                     self._entries += len(entries)
                 await self._touch_head()
             entries = []
             for collection, documents in list(inserts.items()):
-                await _insert_all(self._db[collection], documents)
+                await insert_all(self._db[collection], documents)
                 del inserts[collection]
         finally:
             self._unsent = entries + self._unsent
@@ -180,7 +180,7 @@ class MirrorJournal:
             for key, document in documents.items()
         ]
         for start in range(0, len(snapshot), CHUNK):
-            await _insert_all(self._db[name], snapshot[start : start + CHUNK])
+            await insert_all(self._db[name], snapshot[start : start + CHUNK])
         self._journal, self._entries = name, len(snapshot)
         await self._touch_head()
         await self._drop_stale()
@@ -220,12 +220,3 @@ def _started_at(journal: str) -> datetime:
         return datetime.fromtimestamp(int(journal.rsplit("_", 1)[1]) / 1e9, UTC)
     except ValueError:
         return datetime.now(UTC)
-
-
-async def _insert_all(collection: Any, documents: list[Document]) -> None:
-    """Insert, counting documents already stored (a retried batch) as written."""
-    try:
-        await collection.insert_many(documents, ordered=False)
-    except BulkWriteError as exc:
-        if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
-            raise

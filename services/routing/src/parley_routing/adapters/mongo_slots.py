@@ -26,6 +26,8 @@ import structlog
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, CollectionInvalid, DuplicateKeyError
 
+from parley_platform.storage.mongo import DUPLICATE_KEY
+
 from ..application.ports import SlotRefused
 from .retrying import retried
 from .turns import Turns
@@ -36,7 +38,6 @@ PREFIX = "slots_"
 LEGACY = "slots"
 PARTITIONS = 128
 RESCUE_AFTER_S = 10.0
-DUPLICATE_KEY = 11000
 
 
 def collection_of(agent_id: str) -> str:
