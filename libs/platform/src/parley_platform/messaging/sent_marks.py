@@ -6,7 +6,7 @@ entry, at the rate of the messages) cannot have its published events removed one
 time: on FerretDB v1 an update finds each document it changes by scanning the collection, so
 removals cost (events x collection size) and grow with the log. Here the documents keep their
 events, and the relay records what it published as small *marks*, one inserted document per event
-in a collection per minute of writing (``<collection>_sent_<yyyymmddhhmm>``).
+in a collection per minute of writing (``<collection>_sent_<minute>``, ``TimeBuckets``).
 
 The sweep reads the collection's documents written since the last sweep (less ``MARGIN``, for
 clocks and slow inserts), leaves out the events that have a mark, and publishes the rest. Then
@@ -25,6 +25,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from ..storage.mongo import insert_all
+from ..storage.time_buckets import TimeBuckets
 from .outbox import OUTBOX_FIELD, WRITTEN_AT_FIELD, PendingEvent, pending_in
 
 MARGIN = timedelta(seconds=30)
@@ -41,16 +42,13 @@ class SentMarks:
     def __init__(self, db: AsyncDatabase[dict[str, Any]], collection: str) -> None:
         self._db = db
         self.collection = collection
-        self._prefix = f"{collection}_sent_"
-
-    def _bucket(self, written_at: datetime) -> str:
-        return f"{self._prefix}{written_at.astimezone(UTC):%Y%m%d%H%M}"
+        self._buckets = TimeBuckets(db, f"{collection}_sent_", timedelta(minutes=1))
 
     async def mark(self, events: Sequence[PendingEvent]) -> None:
         """Record ``events`` as published (a mark that exists already is fine)."""
         by_bucket: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for event in events:
-            by_bucket[self._bucket(event.order[0])].append({"_id": event.event_id})
+            by_bucket[self._buckets.name_for(event.order[0])].append({"_id": event.event_id})
         for bucket, marks in by_bucket.items():
             await insert_all(self._db[bucket], marks)
 
@@ -84,12 +82,9 @@ class SentMarks:
         return [events for events in unsent if events]
 
     async def _marked(self, start: datetime | None, until: datetime) -> set[str]:
-        first = self._bucket(start) if start is not None else self._prefix
-        last = self._bucket(until + MARGIN)
         marked: set[str] = set()
-        for name in await self._db.list_collection_names():
-            if name.startswith(self._prefix) and first <= name <= last:
-                marked.update([mark["_id"] async for mark in self._db[name].find({}, {"_id": 1})])
+        for name in await self._buckets.between(start, until + MARGIN):
+            marked.update([mark["_id"] async for mark in self._db[name].find({}, {"_id": 1})])
         return marked
 
     async def advance(self, swept_until: datetime) -> None:
@@ -97,7 +92,4 @@ class SentMarks:
         await self._db[SWEEPS].update_one(
             {"_id": self.collection}, {"$set": {"swept_until": swept_until}}, upsert=True
         )
-        oldest_needed = self._bucket(swept_until - MARGIN - timedelta(minutes=1))
-        for name in await self._db.list_collection_names():
-            if name.startswith(self._prefix) and name < oldest_needed:
-                await self._db.drop_collection(name)
+        await self._buckets.drop_before(swept_until - MARGIN - timedelta(minutes=1))

@@ -10,8 +10,8 @@ the collection's size), where every read, update or delete scans its collection.
   outcome.
 - **Ten-minute collections.** A claim is stored in ``claims_<start of its ten minutes>``, timed
   by the decided thing (the request's or the event's time, not the clock), so every process
-  races in the same collection. Old claims go by dropping whole collections: deleting them one
-  by one would scan a growing collection on FerretDB.
+  races in the same collection. Old claims go by dropping whole collections
+  (``parley_platform.storage.TimeBuckets``).
 """
 
 from __future__ import annotations
@@ -25,22 +25,19 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from parley_platform.storage.batched_inserts import BatchedInserts
+from parley_platform.storage.time_buckets import TimeBuckets
 
 from .retrying import retried
 
 PREFIX = "claims_"
-BUCKET_S = 600
-
-
-def collection_for(at: datetime) -> str:
-    start = int(at.timestamp()) // BUCKET_S * BUCKET_S
-    return f"{PREFIX}{start:011d}"
+SPAN = timedelta(minutes=10)
 
 
 class MongoClaims:
     def __init__(self, db: AsyncDatabase[dict[str, Any]], owner: str) -> None:
         self._db = db
         self._owner = owner
+        self._buckets = TimeBuckets(db, PREFIX, SPAN)
         self._inserts: dict[str, BatchedInserts] = {}
 
     async def claim(self, key: str, at: datetime, record: Mapping[str, Any]) -> bool:
@@ -51,7 +48,7 @@ class MongoClaims:
             "at": datetime.now(UTC),
             **record,
         }
-        name = collection_for(at)
+        name = self._buckets.name_for(at)
         inserts = self._inserts.setdefault(name, BatchedInserts(self._db[name]))
         ambiguous = False
 
@@ -74,8 +71,5 @@ class MongoClaims:
 
     async def prune(self, older_than: timedelta) -> None:
         """Claims only matter while the processes may still race for them."""
-        oldest = collection_for(datetime.now(UTC) - older_than)
-        for name in await self._db.list_collection_names():
-            if name.startswith(PREFIX) and name < oldest:
-                await self._db.drop_collection(name)
-                self._inserts.pop(name, None)
+        for name in await self._buckets.drop_before(datetime.now(UTC) - older_than):
+            self._inserts.pop(name, None)
