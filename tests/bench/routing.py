@@ -5,7 +5,10 @@ operators in 20 channels (seeded in its database before it starts, with ``max_ch
 that 30 s of requests fit without ending chats), fed ``conversation.requested.v1`` at 200 per
 second for 30 s (5 s with ``--quick``). Latency runs from this process's publish to its receipt of
 ``conversation.assigned.v1`` (the same clock). Decision time is what routing measured around
-``choose`` and stored in each decision record (``decision_ms``).
+``choose`` and stored in each decision record (``decision_ms``). Request-to-decided is the
+event's ``waited_seconds`` (the request's time to the decision, by routing's clock): how long a
+request queued before it was routed; the rest of request-to-assigned is storing the decision
+(slot and claim) and publishing it.
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from parley_contracts.common import VisitorInfo
-from parley_contracts.envelope import CloudEvent, parse_event
+from parley_contracts.envelope import CloudEvent, parse_event_as
 from parley_contracts.gateway import ConversationRequestedV1
 from parley_contracts.names import CLOUDEVENTS_CONTENT_TYPE, EVENTS_EXCHANGE
+from parley_contracts.routing import ConversationAssignedV1
 from parley_devservers.ports import free_port
 from parley_routing.adapters.mongo_state import operator_document
 from parley_routing.domain.operator import Availability, Operator, OperatorProfile, OperatorState
@@ -48,7 +52,7 @@ async def run(env: BenchEnv) -> str:
     process = _start(env, database, port)
     try:
         await _wait_ready(port)
-        latencies, lost = await _load(env, seconds)
+        latencies, waits, lost = await _load(env, seconds)
         await asyncio.sleep(1.5)  # the decision records are written behind
         decisions = [
             d["decision_ms"]
@@ -67,6 +71,7 @@ async def run(env: BenchEnv) -> str:
     decisions_ns = sorted(float(d) * 1e6 for d in decisions)  # type: ignore[arg-type]
     for name, values in (
         ("decision (choose)", decisions_ns),
+        ("request -> decided", sorted(waits)),
         ("request -> assigned", sorted(latencies)),
     ):
         table.rows.append(
@@ -138,9 +143,12 @@ async def _wait_ready(port: int) -> None:
     raise RuntimeError("routing did not become ready")
 
 
-async def _load(env: BenchEnv, seconds: int) -> tuple[list[float], int]:
+async def _load(env: BenchEnv, seconds: int) -> tuple[list[float], list[float], int]:
+    """Latencies (ns) from publish to assigned, waits (ns) from request to decision, and how
+    many requests were not assigned within the run."""
     sent: dict[str, int] = {}
     latencies: list[float] = []
+    waits: list[float] = []
     connection = await aio_pika.connect_robust(env.rabbitmq_url)
     async with connection:
         channel = await connection.channel(publisher_confirms=False)
@@ -154,10 +162,11 @@ async def _load(env: BenchEnv, seconds: int) -> tuple[list[float], int]:
 
         async def on_assigned(message: aio_pika.abc.AbstractIncomingMessage) -> None:
             received = time.perf_counter_ns()
-            conversation = parse_event(message.body).subject or ""
-            started = sent.pop(conversation, None)
+            event = parse_event_as(message.body, ConversationAssignedV1)
+            started = sent.pop(event.data.conversation_id, None)
             if started is not None:
                 latencies.append(float(received - started))
+                waits.append(event.data.waited_seconds * 1e9)
 
         await queue.consume(on_assigned, no_ack=True)
         env.progress(f"routing: {RATE}/s for {seconds} s")
@@ -182,4 +191,4 @@ async def _load(env: BenchEnv, seconds: int) -> tuple[list[float], int]:
             if not sent:
                 break
             await asyncio.sleep(0.1)
-    return latencies, len(sent)
+    return latencies, waits, len(sent)
