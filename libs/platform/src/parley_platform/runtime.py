@@ -120,6 +120,7 @@ class ServiceRuntime:
             self.publisher,
             self._outbox_collections,
             interval_s=self.settings.outbox_sweep_interval_s,
+            unroutable_limit_s=self.settings.outbox_unroutable_limit_s,
             append_only=collections if append_only else (),
         )
         return self.relay

@@ -46,6 +46,8 @@ class ServiceSettings(BaseSettings):
     """How long a publish waits for the broker's confirm before it counts as failed."""
     outbox_sweep_interval_s: float = 1.0
     """How often the outbox relay looks for events the fast path did not deliver."""
+    outbox_unroutable_limit_s: float = Field(default=600.0, ge=0)
+    """How long after its write an event no queue is bound to is retried before it is given up."""
 
     @model_validator(mode="after")
     def _shared_server_urls(self) -> ServiceSettings:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from parley_platform.messaging.consumer import IncomingEvent
 from parley_platform.messaging.outbox import document_with_events, pending_in, with_events
 from parley_platform.messaging.sent_marks import SentMarks
 from parley_platform.runtime import ServiceRuntime
@@ -191,3 +196,111 @@ async def test_an_append_only_sweep_drops_the_marks_it_has_left_behind(
     [bucket] = [n for n in await runtime.db.list_collection_names() if "_sent_" in n]
     assert await runtime.relay.sweep() == 0  # marked: not published again
     assert bucket not in await runtime.db.list_collection_names()  # behind the watermark
+
+
+def parse_any(body: bytes) -> IncomingEvent:
+    envelope = json.loads(body)
+    return IncomingEvent(event=envelope, source=envelope["source"], id=envelope["id"])
+
+
+@contextmanager
+def relay_warnings(name: str) -> Iterator[list[dict[str, Any]]]:
+    """The relay's warnings called ``name``, as structlog hands them to the standard library."""
+    seen: list[dict[str, Any]] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if isinstance(record.msg, dict) and record.msg.get("event") == name:
+                seen.append(record.msg)
+
+    logger = logging.getLogger("parley_platform.messaging.relay")
+    handler = Collect(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield seen
+    finally:
+        logger.removeHandler(handler)
+
+
+async def test_an_unroutable_event_is_tried_again_so_a_consumer_bound_later_gets_it(
+    settings: ServiceSettings, started: Started
+) -> None:
+    settings = settings.model_copy(update={"outbox_unroutable_limit_s": 60.0})
+    runtime, _ = outbox_runtime(settings, append_only=True)
+    await started(runtime)
+    assert runtime.relay is not None
+    late_type = f"test.bound_late_{uuid.uuid4().hex[:8]}.v1"
+    event = probe(4).model_copy(update={"type": late_type})
+    document = document_with_events({"_id": "early"}, [event])
+    await runtime.db.things.insert_one(document)
+    assert await runtime.relay.sweep() == 0  # nobody bound yet
+    watermark = await SentMarks(runtime.db, "things").watermark()
+    assert watermark is not None and watermark <= document["_outbox_at"]
+
+    # A service that starts after the writer, within the limit, binds the type.
+    late = ServiceRuntime(settings)
+    received: list[int] = []
+
+    async def handle(envelope: dict[str, Any]) -> None:
+        received.append(envelope["data"]["n"])
+
+    late.consume(late.queue("late", [late_type]), handle, parse_any)
+    await started(late)
+    assert await runtime.relay.sweep() == 1
+    await eventually(lambda: received == [4])
+
+
+async def test_an_unroutable_event_past_its_limit_is_given_up_and_frees_the_watermark(
+    settings: ServiceSettings, started: Started
+) -> None:
+    limit_s = 1.0
+    settings = settings.model_copy(update={"outbox_unroutable_limit_s": limit_s})
+    runtime, handled = outbox_runtime(settings, append_only=True)
+    await started(runtime)
+    assert runtime.relay is not None
+    orphan = probe(0).model_copy(update={"type": "test.nobody_listens.v1"})
+    stuck = document_with_events({"_id": "orphan"}, [orphan])
+    await runtime.db.things.insert_one(stuck)
+    marks = SentMarks(runtime.db, "things")
+    with relay_warnings("outbox.unroutable_given_up") as given_up:
+        await runtime.relay.sweep()
+        watermark = await marks.watermark()
+        assert watermark is not None and watermark <= stuck["_outbox_at"]  # held: tried again
+        assert given_up == []
+
+        await asyncio.sleep(limit_s + 0.2)
+        await runtime.db.things.insert_one(document_with_events({"_id": "later"}, [probe(1)]))
+        await runtime.relay.sweep()
+        await eventually(lambda: handled == [1])
+        watermark = await marks.watermark()
+        assert watermark is not None and watermark > stuck["_outbox_at"]
+        assert await marks.unpublished(datetime.now(UTC)) == []
+
+        assert await runtime.relay.sweep() == 0
+    assert [(w["event_id"], w["type"]) for w in given_up] == [(orphan.id, orphan.type)]
+
+
+async def test_an_unroutable_event_past_its_limit_leaves_its_document(
+    settings: ServiceSettings, started: Started
+) -> None:
+    limit_s = 1.0
+    settings = settings.model_copy(update={"outbox_unroutable_limit_s": limit_s})
+    runtime, _ = outbox_runtime(settings)
+    await started(runtime)
+    assert runtime.relay is not None
+    orphan = probe(0).model_copy(update={"type": "test.nobody_listens.v1"})
+    await runtime.db.things.insert_one(document_with_events({"_id": "orphan"}, [orphan]))
+
+    async def stored() -> dict[str, Any]:
+        document = await runtime.db.things.find_one({"_id": "orphan"})
+        assert document is not None
+        return document
+
+    await runtime.relay.sweep()
+    assert (await stored())["_outbox"] != {}  # kept, to be tried again
+
+    await asyncio.sleep(limit_s + 0.2)
+    await runtime.relay.sweep()
+    assert (await stored())["_outbox"] == {}
+    await runtime.relay.sweep()
+    assert (await stored())["_outbox_pending"] == 0

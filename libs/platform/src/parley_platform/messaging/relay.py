@@ -35,6 +35,11 @@ class OutboxRelay:
     ``append_only``: collections whose documents are only ever inserted. Their documents keep
     their events; what was published is recorded beside them (``sent_marks``), so the relay
     never updates them.
+
+    An event no queue is bound to is tried again by each sweep (a consumer may bind later, say
+    a service that starts after this one) until ``unroutable_limit_s`` after its write. Then it
+    is given up with a warning and forgotten like a published one, so it neither stays pending
+    for good nor holds an append-only collection's watermark.
     """
 
     def __init__(
@@ -48,6 +53,7 @@ class OutboxRelay:
         remove_every_s: float = 0.5,
         append_only: Iterable[str] = (),
         append_only_sweep_s: float = 30.0,
+        unroutable_limit_s: float = 600.0,
     ) -> None:
         self._db = db
         self._publisher = publisher
@@ -60,6 +66,7 @@ class OutboxRelay:
         self._append_only_due = datetime.min.replace(tzinfo=UTC)
         self._interval = interval_s
         self._stale_after = timedelta(seconds=stale_after_s)
+        self._unroutable_limit = timedelta(seconds=unroutable_limit_s)
         self._queue: list[PendingEvent] = []
         self._wake = asyncio.Event()
         self._degraded = False
@@ -138,7 +145,7 @@ class OutboxRelay:
 
     async def sweep(self, *, everything: bool = True) -> int:
         """Publish stored events (only those older than the fast path's window unless
-        ``everything``); returns how many were published."""
+        ``everything``); returns how many were published (or given up as unroutable)."""
         now = datetime.now(UTC)
         cutoff = now - self._stale_after
         published = 0
@@ -162,7 +169,7 @@ class OutboxRelay:
                     await self._publish(events, republished=True)
                 except UnroutableEvent as exc:
                     # The broker is fine; nobody consumes this type yet. It stays stored
-                    # (and is tried again) without holding up the other documents.
+                    # (and is tried again until its limit) without holding up the others.
                     log.error("outbox.unroutable", collection=name, error=str(exc))
                     continue
                 published += len(events)
@@ -185,7 +192,7 @@ class OutboxRelay:
                 await self._publish(events, republished=True)
             except UnroutableEvent as exc:
                 log.error("outbox.unroutable", collection=marks.collection, error=str(exc))
-                # Tried again by the next sweep: the watermark stays before it.
+                # Tried again by the next sweep (until its limit): the watermark stays before it.
                 swept_until = min(swept_until, events[0].order[0])
                 continue
             published += len(events)
@@ -249,14 +256,31 @@ class OutboxRelay:
                     )
                 except UnroutableEvent as exc:
                     # Nobody consumes this type, so no consumer's order depends on it: it stays
-                    # stored (tried again by the sweep) and the document's later events go on.
-                    unrouted = unrouted or exc
-                    continue
+                    # stored (tried again by the sweep until its limit) and the document's later
+                    # events go on.
+                    if not self._gives_up(event):
+                        unrouted = unrouted or exc
+                        continue
                 finally:
                     otel_context.detach(token)
                 done.append(event)
         if unrouted is not None:
             raise unrouted
+
+    def _gives_up(self, event: PendingEvent) -> bool:
+        """Whether unroutable ``event`` is past its limit: then it counts as sent (said once,
+        since a sent event is not tried again)."""
+        written_at = event.order[0]
+        if datetime.now(UTC) - written_at < self._unroutable_limit:
+            return False
+        log.warning(
+            "outbox.unroutable_given_up",
+            collection=event.collection,
+            event_id=event.event_id,
+            type=event.routing_key,
+            written_at=written_at.isoformat(),
+        )
+        return True
 
     async def _forget(self, done: list[PendingEvent]) -> None:
         # One write per collection for the whole batch: on servers that scan for every filter

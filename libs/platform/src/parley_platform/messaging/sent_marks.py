@@ -12,7 +12,8 @@ The sweep reads the collection's documents written since the last sweep (less ``
 clocks and slow inserts), leaves out the events that have a mark, and publishes the rest. Then
 it moves its watermark (``outbox_sweeps``) and drops the mark collections the watermark has
 left behind: dropping a collection is one cheap operation where deleting marks would scan. An
-event nobody is bound to holds the watermark until it can be published.
+event nobody is bound to holds the watermark until it can be published or the relay gives it up
+(``unroutable_limit_s`` after its write), which marks it like a published one.
 """
 
 from __future__ import annotations
