@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from pymongo.errors import ConnectionFailure
+
 from parley_contracts.base import Event
 from parley_contracts.routing import DecisionRecord
 from parley_routing.application.deps import RoutingDeps
@@ -22,8 +24,12 @@ class FakeClaims:
         self.taken: dict[str, str] = {}
         self.others: set[str] = set()
         """Keys another process claims first."""
+        self.failing: set[str] = set()
+        """Keys whose insert fails (the database stays away)."""
 
     async def claim(self, key: str, at: datetime, record: Mapping[str, Any]) -> bool:
+        if key in self.failing:
+            raise ConnectionFailure(f"claim {key}: the database is away")
         if key in self.others or key in self.taken:
             return False
         self.taken[key] = "me"

@@ -65,3 +65,13 @@ async def test_requests_of_a_channel_another_process_routes_only_wait() -> None:
     await cast(FakeWorker, deps.worker).settle()
     assert assigned(deps.publisher) == []
     assert "conv_1" in deps.state.waiting
+
+
+async def test_a_claim_that_could_not_be_stored_gives_its_slot_back() -> None:
+    deps = routing_deps(op("agt_ann", max_chats=1))
+    cast(FakeClaims, deps.claims).failing.add("assign:r1:1")
+    await enqueue(deps, Waiting(req("conv_1"), key="r1"))
+    await cast(FakeWorker, deps.worker).settle()
+    assert assigned(deps.publisher) == []
+    assert "conv_1" in deps.state.waiting  # waits to be routed again
+    assert cast(FakeSlots, deps.slots).held["agt_ann"] == {}

@@ -130,11 +130,16 @@ async def _store(deps: RoutingDeps, waiting: Waiting, agent_id: str, max_chats: 
     if slot is SlotRefused.HELD_ELSEWHERE:
         return Stored.LOST
     assert isinstance(slot, int)
-    if await deps.claims.claim(
-        f"assign:{waiting.key}:{waiting.attempt}",
-        waiting.request.requested_at,
-        {"conversation_id": conversation_id, "agent_id": agent_id},
-    ):
+    try:
+        won = await deps.claims.claim(
+            f"assign:{waiting.key}:{waiting.attempt}",
+            waiting.request.requested_at,
+            {"conversation_id": conversation_id, "agent_id": agent_id},
+        )
+    except Exception:  # the database stayed away: no assignment, so no slot either
+        deps.slots.give_back(agent_id, conversation_id, slot)
+        raise
+    if won:
         return Stored.WON
     deps.slots.give_back(agent_id, conversation_id, slot)
     return Stored.LOST
