@@ -23,6 +23,7 @@ from litestar.enums import ScopeType
 from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 
 from .health import health_routes
+from .messaging.channel_buffer import widen_channel_buffers
 from .messaging.consumer import Consumer, Handler, Parser
 from .messaging.inbox import Inbox
 from .messaging.publisher import EventPublisher
@@ -44,6 +45,7 @@ class ServiceRuntime:
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
         configure_logging(settings.service_name, settings.log_level, settings.log_format)
+        widen_channel_buffers()  # before the first connection opens
         provider = configure_tracing(
             settings.service_name, settings.traces_exporter, settings.otlp_endpoint
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, ClassVar
@@ -76,3 +77,31 @@ async def eventually(predicate: Callable[[], bool], timeout_s: float = 10.0) -> 
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.02)
+
+
+class BusyLoop:
+    """Keeps the event loop as busy as a service's other work does: each turn costs
+    ``per_turn_s`` of CPU. ``turns`` counts the turns taken while it ran."""
+
+    def __init__(self, per_turn_s: float = 0.002) -> None:
+        self._per_turn_s = per_turn_s
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.turns = 0
+
+    async def __aenter__(self) -> BusyLoop:
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        self._stop.set()
+        assert self._task is not None
+        await self._task
+
+    async def _run(self) -> None:
+        while not self._stop.is_set():
+            until = time.perf_counter() + self._per_turn_s
+            while time.perf_counter() < until:
+                pass
+            self.turns += 1
+            await asyncio.sleep(0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import AsyncIterator
 
@@ -13,10 +12,9 @@ import pytest
 from parley_platform.messaging.publisher import EventPublisher
 from parley_platform.messaging.topology import EVENTS_EXCHANGE
 
-from .conftest import probe
+from .conftest import BusyLoop, probe
 
 CONCURRENT = 400
-BUSY_PER_TURN_S = 0.002
 
 
 @pytest.fixture
@@ -42,23 +40,12 @@ async def test_concurrent_publishes_share_turns_of_a_busy_loop(
     through ``asyncio.wait_for`` (aiormq, given a timeout) cost seven turns a publish."""
     publisher = EventPublisher(rabbitmq_url, "test-publisher", timeout_s=60.0)
     await publisher.connect()
-    turns = 0
-    stop = asyncio.Event()
-
-    async def busy() -> None:
-        nonlocal turns
-        while not stop.is_set():
-            _work_for(BUSY_PER_TURN_S)  # the rest of the service's work in this turn
-            turns += 1
-            await asyncio.sleep(0)
-
-    ticker = asyncio.create_task(busy())
     try:
-        await asyncio.gather(*(publisher.publish(probe(n)) for n in range(CONCURRENT)))
+        async with BusyLoop() as busy:
+            await asyncio.gather(*(publisher.publish(probe(n)) for n in range(CONCURRENT)))
     finally:
-        stop.set()
-        await ticker
         await publisher.close()
+    turns = busy.turns
     assert turns <= CONCURRENT * 1.5, f"{CONCURRENT} publishes took {turns} turns of the loop"
     for _ in range(50):
         if bound_queue.declaration_result.message_count == CONCURRENT:
@@ -66,9 +53,3 @@ async def test_concurrent_publishes_share_turns_of_a_busy_loop(
         await asyncio.sleep(0.1)
         await bound_queue.declare()
     assert bound_queue.declaration_result.message_count == CONCURRENT
-
-
-def _work_for(seconds: float) -> None:
-    until = time.perf_counter() + seconds
-    while time.perf_counter() < until:
-        pass
