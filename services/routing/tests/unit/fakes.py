@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -26,8 +27,14 @@ class FakeClaims:
         """Keys another process claims first."""
         self.failing: set[str] = set()
         """Keys whose insert fails (the database stays away)."""
+        self.asked: list[str] = []
+        self.gate: asyncio.Event | None = None
+        """When set, an insert waits for it (on its way to the database)."""
 
     async def claim(self, key: str, at: datetime, record: Mapping[str, Any]) -> bool:
+        self.asked.append(key)
+        if self.gate is not None:
+            await self.gate.wait()
         if key in self.failing:
             raise ConnectionFailure(f"claim {key}: the database is away")
         if key in self.others or key in self.taken:
@@ -41,8 +48,18 @@ class FakeSlots:
         self.held: dict[str, dict[int, str]] = {}
         self.full_elsewhere: set[str] = set()
         """Agents whose slots another process filled."""
+        self.failing: set[str] = set()
+        """Agents whose slots cannot be stored (the database stays away)."""
+        self.asked: list[str] = []
+        self.gate: asyncio.Event | None = None
+        """When set, a take waits for it (on its way to the database)."""
 
     async def take(self, agent_id: str, conversation_id: str, max_chats: int) -> int | SlotRefused:
+        self.asked.append(agent_id)
+        if self.gate is not None:
+            await self.gate.wait()
+        if agent_id in self.failing:
+            raise ConnectionFailure(f"slot of {agent_id}: the database is away")
         mine = self.held.setdefault(agent_id, {})
         if agent_id in self.full_elsewhere or len(mine) >= max_chats:
             return SlotRefused.FULL

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import cast
 
 import pytest
 
 from parley_contracts.routing import ConversationAssignedV1
+from parley_routing.application.assign_conversation import route
 from parley_routing.application.state import Waiting
 from parley_routing.application.when_conversation_requested import enqueue
 
@@ -36,6 +38,37 @@ async def test_an_operator_filled_by_another_process_is_skipped_for_the_next() -
     await enqueue(deps, Waiting(req("conv_1"), key="r1"))
     await cast(FakeWorker, deps.worker).settle()
     assert assigned(deps.publisher) == [("conv_1", "agt_bob")]
+    # The claim won beside Ann's refused slot still holds: Bob's try does not claim again.
+    assert cast(FakeClaims, deps.claims).asked == ["assign:r1:1"]
+
+
+async def test_the_slot_and_the_claim_go_to_the_database_together() -> None:
+    deps = routing_deps(op("agt_ann"))
+    slots, claims = cast(FakeSlots, deps.slots), cast(FakeClaims, deps.claims)
+    slots.gate = claims.gate = gate = asyncio.Event()
+    await enqueue(deps, Waiting(req("conv_1"), key="r1"))
+    settling = asyncio.create_task(cast(FakeWorker, deps.worker).settle())
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert (slots.asked, claims.asked) == (["agt_ann"], ["assign:r1:1"])  # neither answered
+    gate.set()
+    await settling
+    assert assigned(deps.publisher) == [("conv_1", "agt_ann")]
+
+
+async def test_a_claim_won_while_the_slot_could_not_be_stored_is_kept_for_the_next_try() -> None:
+    deps = routing_deps(op("agt_ann"))
+    slots, claims = cast(FakeSlots, deps.slots), cast(FakeClaims, deps.claims)
+    slots.failing.add("agt_ann")
+    await enqueue(deps, Waiting(req("conv_1"), key="r1"))
+    await cast(FakeWorker, deps.worker).settle()
+    assert assigned(deps.publisher) == []
+    assert deps.state.waiting["conv_1"].claimed
+    slots.failing.clear()  # the database is back
+    await route(deps, deps.state.waiting["conv_1"])
+    await cast(FakeWorker, deps.worker).settle()
+    assert assigned(deps.publisher) == [("conv_1", "agt_ann")]
+    assert claims.asked == ["assign:r1:1"]
 
 
 async def test_a_request_another_process_assigned_waits_for_its_event_and_keeps_no_slot() -> None:

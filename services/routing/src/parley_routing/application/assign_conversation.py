@@ -12,11 +12,16 @@ same moment; two inserts decide, then the outcome goes back into the sequence:
    ``ConversationAssignedV1``; the loser gives its slot back and learns the outcome from the
    winner's event.
 
+Both inserts go out together (one after the other they made two round trips of the database
+on the way to every event). A claim won without a slot stays with the request
+(:attr:`.state.Waiting.claimed`) for its next try, since no other process can win it now.
+
 So no operator holds more than their maximum and no request is assigned twice.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import replace
 from datetime import datetime
@@ -39,7 +44,6 @@ from ..domain.choosing import Decision, choose
 from ..domain.pull import offer
 from ..domain.timeouts import GiveUp, when_nobody_found
 from .deps import RoutingDeps
-from .ports import SlotRefused
 from .queue_positions import mark_moved
 from .state import Committing, Held, Waiting
 
@@ -115,34 +119,54 @@ def assign(
 class Stored(Enum):
     WON = "won"
     FULL = "full"
-    """The operator's slots were all taken (by another process)."""
+    """The operator's slots were all taken (by another process); this process holds the
+    request's claim and routes it again."""
     LOST = "lost"
     """Another process is assigning the request; its event will say to whom."""
     FAILED = "failed"
     """The database did not answer."""
+    FAILED_CLAIMED = "failed, claimed"
+    """The database did not answer for the slot; the claim went in."""
 
 
 async def _store(deps: RoutingDeps, waiting: Waiting, agent_id: str, max_chats: int) -> Stored:
     conversation_id = waiting.request.conversation_id
-    slot = await deps.slots.take(agent_id, conversation_id, max_chats)
-    if slot is SlotRefused.FULL:
-        return Stored.FULL
-    if slot is SlotRefused.HELD_ELSEWHERE:
-        return Stored.LOST
-    assert isinstance(slot, int)
-    try:
-        won = await deps.claims.claim(
-            f"assign:{waiting.key}:{waiting.attempt}",
-            waiting.request.requested_at,
-            {"conversation_id": conversation_id, "agent_id": agent_id},
+    claiming = None
+    if not waiting.claimed:
+        claiming = asyncio.ensure_future(
+            deps.claims.claim(
+                f"assign:{waiting.key}:{waiting.attempt}",
+                waiting.request.requested_at,
+                {"conversation_id": conversation_id, "agent_id": agent_id},
+            )
         )
-    except Exception:  # the database stayed away: no assignment, so no slot either
-        deps.slots.give_back(agent_id, conversation_id, slot)
+    try:
+        slot = await deps.slots.take(agent_id, conversation_id, max_chats)
+    except BaseException:  # the database stayed away: the claim may still have gone in
+        if claiming is not None and await _won_anyway(claiming):
+            log.error("assignment.slot_not_stored", conversation_id=conversation_id)
+            return Stored.FAILED_CLAIMED
         raise
-    if won:
+    try:
+        won = claiming is None or await claiming
+    except BaseException:  # no assignment, so no slot either
+        if isinstance(slot, int):
+            deps.slots.give_back(agent_id, conversation_id, slot)
+        raise
+    if not won:
+        if isinstance(slot, int):
+            deps.slots.give_back(agent_id, conversation_id, slot)
+        return Stored.LOST
+    if isinstance(slot, int):
         return Stored.WON
-    deps.slots.give_back(agent_id, conversation_id, slot)
-    return Stored.LOST
+    return Stored.FULL  # (or the operator holds the conversation already, for another process)
+
+
+async def _won_anyway(claiming: asyncio.Future[bool]) -> bool:
+    try:
+        return await claiming
+    except Exception:
+        return False
 
 
 async def _stored(
@@ -171,6 +195,8 @@ async def _stored(
         or conversation_id in state.waiting
     ):
         return
+    if stored in (Stored.FULL, Stored.FAILED_CLAIMED):
+        waiting = replace(waiting, claimed=True)
     state.waiting[conversation_id] = waiting
     # Imported here: a request's timeout routes it through this module.
     from .when_conversation_requested import arm_request_timeout
@@ -178,7 +204,9 @@ async def _stored(
     arm_request_timeout(deps, waiting)
     if stored is Stored.LOST:
         return  # stays queued here until the winner's event arrives
-    if stored is Stored.FAILED or not await route(deps, waiting, pending.kind):
+    if stored in (Stored.FAILED, Stored.FAILED_CLAIMED) or not await route(
+        deps, waiting, pending.kind
+    ):
         deps.mirror.save_waiting(state.waiting.get(conversation_id, waiting))
 
 

@@ -43,6 +43,10 @@ class Waiting:
     key: str
     attempt: int = 1
     offered: frozenset[str] = frozenset()
+    claimed: bool = False
+    """This process won the attempt's assignment claim but not a slot of the operator (another
+    process had filled them): no other process can assign the attempt now, and the next try
+    here needs no claim."""
 
 
 @dataclass(frozen=True)
