@@ -108,3 +108,15 @@ async def test_a_claim_that_could_not_be_stored_gives_its_slot_back() -> None:
     assert assigned(deps.publisher) == []
     assert "conv_1" in deps.state.waiting  # waits to be routed again
     assert cast(FakeSlots, deps.slots).held["agt_ann"] == {}
+
+
+async def test_a_store_cancelled_at_shutdown_is_not_mistaken_for_a_database_failure() -> None:
+    deps = routing_deps(op("agt_ann"))
+    cast(FakeSlots, deps.slots).gate = asyncio.Event()  # the slot never answers
+    await enqueue(deps, Waiting(req("conv_1"), key="r1"))
+    settling = asyncio.create_task(cast(FakeWorker, deps.worker).settle())
+    for _ in range(5):
+        await asyncio.sleep(0)
+    settling.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await settling

@@ -142,14 +142,18 @@ async def _store(deps: RoutingDeps, waiting: Waiting, agent_id: str, max_chats: 
         )
     try:
         slot = await deps.slots.take(agent_id, conversation_id, max_chats)
-    except BaseException:  # the database stayed away: the claim may still have gone in
+    except Exception:  # the database stayed away: the claim may still have gone in
         if claiming is not None and await _won_anyway(claiming):
             log.error("assignment.slot_not_stored", conversation_id=conversation_id)
             return Stored.FAILED_CLAIMED
         raise
+    except BaseException:  # cancelled (shutdown): the claim goes too
+        if claiming is not None:
+            claiming.cancel()
+        raise
     try:
         won = claiming is None or await claiming
-    except BaseException:  # no assignment, so no slot either
+    except Exception:  # no assignment, so no slot either
         if isinstance(slot, int):
             deps.slots.give_back(agent_id, conversation_id, slot)
         raise
