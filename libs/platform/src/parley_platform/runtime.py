@@ -89,9 +89,21 @@ class ServiceRuntime:
         """The CloudEvents ``source`` of everything this service publishes."""
         return f"/parley/{self.settings.service_name}"
 
-    def consume(self, queue: ConsumerQueue, handler: Handler, parse: Parser) -> None:
-        """Run ``handler`` for every event on ``queue`` (declare before startup)."""
-        consumer = Consumer(queue, handler, parse, self.inbox)
+    def consume(
+        self,
+        queue: ConsumerQueue,
+        handler: Handler,
+        parse: Parser,
+        *,
+        keyed_by_event: bool = False,
+    ) -> None:
+        """Run ``handler`` for every event on ``queue`` (declare before startup).
+
+        ``keyed_by_event``: the handler's only effect is a write keyed by the event's
+        ``(source, id)`` (an insert that refuses a second copy), so a duplicate is harmless
+        and the inbox is not consulted: no key is recorded, one database write less per event.
+        """
+        consumer = Consumer(queue, handler, parse, None if keyed_by_event else self.inbox)
         consumer.register(self.broker)
         self._consumers.append(consumer)
 

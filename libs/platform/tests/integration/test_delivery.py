@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aio_pika
@@ -16,7 +17,9 @@ from .conftest import Started, eventually, parse_probe, probe
 pytestmark = pytest.mark.integration
 
 
-def collecting_runtime(settings: ServiceSettings) -> tuple[ServiceRuntime, list[Any]]:
+def collecting_runtime(
+    settings: ServiceSettings, *, keyed_by_event: bool = False
+) -> tuple[ServiceRuntime, list[Any]]:
     runtime = ServiceRuntime(settings)
     handled: list[Any] = []
 
@@ -25,7 +28,12 @@ def collecting_runtime(settings: ServiceSettings) -> tuple[ServiceRuntime, list[
             raise ValueError("this message can never be handled")
         handled.append(event)
 
-    runtime.consume(runtime.queue("probes", ["test.probe_emitted.v1"]), handle, parse_probe)
+    runtime.consume(
+        runtime.queue("probes", ["test.probe_emitted.v1"]),
+        handle,
+        parse_probe,
+        keyed_by_event=keyed_by_event,
+    )
     return runtime, handled
 
 
@@ -93,6 +101,33 @@ async def test_republished_event_is_handled_only_once(
     await restarted.publisher.publish(probe(4))
     await eventually(lambda: len(handled_after_restart) == 1)
     assert handled_after_restart[0].data.n == 4
+
+
+async def test_a_consumer_keyed_by_event_records_nothing_in_the_inbox(
+    settings: ServiceSettings, started: Started
+) -> None:
+    # Its handler's write refuses a second copy by itself: a duplicate reaches the handler
+    # again, and no inbox key is written for any event.
+    runtime, handled = collecting_runtime(settings, keyed_by_event=True)
+    await started(runtime)
+    event = probe(5)
+    await runtime.publisher.publish(event)
+    await eventually(lambda: len(handled) == 1)
+    await runtime.publisher.publish(event, republished=True)
+    await eventually(lambda: len(handled) == 2)
+    assert [e.id for e in handled] == [event.id, event.id]
+    assert await runtime.db["inbox"].count_documents({}) == 0
+    # The default consumer of the same events does record them.
+    counted, counted_handled = collecting_runtime(settings)
+    await runtime.stop()
+    await started(counted)
+    await counted.publisher.publish(probe(6))
+    await eventually(lambda: len(counted_handled) == 1)
+    for _ in range(100):  # the key is written before the acknowledgement, after the handler
+        if await counted.db["inbox"].count_documents({}) == 1:
+            break
+        await asyncio.sleep(0.05)
+    assert await counted.db["inbox"].count_documents({}) == 1
 
 
 async def test_trace_context_travels_from_publisher_to_handler(

@@ -10,4 +10,8 @@ from ..application.record_event import RecordEvent
 
 def subscribe(runtime: ServiceRuntime, record_event: RecordEvent) -> None:
     # "#" binds every routing key: the journal keeps all events, so none is ever unroutable.
-    runtime.consume(runtime.queue("journal", ["#"]), record_event, parse_any_cloudevent)
+    # The journal's ``_id`` is the event's ``source|id``: a duplicate is refused by the insert
+    # itself, so the inbox would only add a second write per event.
+    runtime.consume(
+        runtime.queue("journal", ["#"]), record_event, parse_any_cloudevent, keyed_by_event=True
+    )
