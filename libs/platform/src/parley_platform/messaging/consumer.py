@@ -39,7 +39,7 @@ async def undecoded(message: StreamMessage[Any]) -> bytes:
     """The body as it came: the contract parses it (``Parser``). FastStream's own decoder
     looks the content type up in an enum first, and ``application/cloudevents+json`` is not
     in it: the ``ValueError`` that lookup raises for every message cost 6 % of the reports
-    service's CPU under the gateway's bench."""
+    service's samples (py-spy) at 400 events a second."""
     return message.body
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -31,14 +32,10 @@ class MongoEventJournal:
         return True
 
 
+_FIELDS = tuple(field.name for field in fields(JournalEntry))
+
+
 def _document(entry: JournalEntry) -> dict[str, Any]:
-    # Field by field: ``dataclasses.asdict`` deep-copies, 6 % of the service's CPU per event.
-    return {
-        "_id": entry.key,
-        "source": entry.source,
-        "id": entry.id,
-        "type": entry.type,
-        "time": entry.time,
-        "subject": entry.subject,
-        "envelope": entry.envelope,
-    }
+    # A shallow copy of every field: ``dataclasses.asdict`` deep-copies, 6 % of the service's
+    # CPU per event.
+    return {"_id": entry.key, **{name: getattr(entry, name) for name in _FIELDS}}
