@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
+from parley_contracts.routing import DecisionKind, DecisionRecord, RoutingDecision
 from parley_routing.adapters import mongo_slots
 from parley_routing.adapters.mongo_claims import MongoClaims
 from parley_routing.adapters.mongo_journal import MirrorJournal
 from parley_routing.adapters.mongo_slots import MongoSlots
+from parley_routing.adapters.mongo_state import DECISIONS, MongoDecisionLog
 from parley_routing.application.ports import SlotRefused
 
 pytestmark = pytest.mark.integration
@@ -125,3 +127,58 @@ async def test_slots_kept_by_an_older_version_still_count(
     await slots.prepare()
     assert [(a, c) for a, c, _ in await slots.held()] == [("agt_x", "conv_old")]
     assert await slots.take("agt_x", "conv_new", 1) is SlotRefused.FULL
+
+
+class _GatedDecisions:
+    """The database as the journal sees it, with inserts into ``decisions`` held at a gate:
+    before they reach the database, or after (the flush not finished yet)."""
+
+    def __init__(self, db: AsyncDatabase[Any], gate: asyncio.Event, *, written_first: bool) -> None:
+        self._db, self._gate, self._written_first = db, gate, written_first
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+    def __getitem__(self, name: str) -> Any:
+        collection = self._db[name]
+        if name != DECISIONS:
+            return collection
+        gate, written_first = self._gate, self._written_first
+
+        class Held:
+            async def insert_many(self, documents: Any, ordered: bool) -> None:
+                if written_first:
+                    await collection.insert_many(documents, ordered=ordered)
+                await gate.wait()
+                if not written_first:
+                    await collection.insert_many(documents, ordered=ordered)
+
+        return Held()
+
+
+@pytest.mark.parametrize("written_first", [False, True], ids=["on its way", "just written"])
+async def test_a_decision_being_flushed_is_read_exactly_once(
+    databases: tuple[AsyncDatabase[Any], AsyncDatabase[Any]], written_first: bool
+) -> None:
+    db = databases[0]
+    gate = asyncio.Event()
+    journal = MirrorJournal(_GatedDecisions(db, gate, written_first=written_first), "a", 60)
+    await journal.load()
+    decisions = MongoDecisionLog(journal, db)
+    decisions.record(
+        "conv_1",
+        DecisionRecord(
+            decided_at=NOW,
+            kind=DecisionKind.ASSIGNED,
+            agent_ids=("agt_1",),
+            decision=RoutingDecision(rule="language", explanation="speaks fr"),
+            decision_ms=0.5,
+        ),
+    )
+    flushing = asyncio.create_task(journal.flush())
+    await asyncio.sleep(0.2)  # the flush took the record and waits at the gate
+    assert not flushing.done()
+    assert [r.agent_ids for r in await decisions.for_conversation("conv_1")] == [("agt_1",)]
+    gate.set()
+    await flushing
+    assert [r.agent_ids for r in await decisions.for_conversation("conv_1")] == [("agt_1",)]

@@ -67,6 +67,8 @@ class MirrorJournal:
         self._staged: dict[tuple[str, str], Document | None] = {}
         self._unsent: list[Document] = []
         self._inserts: dict[str, list[Document]] = {}
+        self._flushing: dict[str, list[Document]] = {}
+        """Inserts taken by the flush under way, until the database has them."""
         self._journal: str | None = None
         self._entries = 0
         self._seq = 0
@@ -85,7 +87,10 @@ class MirrorJournal:
         self._inserts.setdefault(collection, []).append(document)
 
     def pending_inserts(self, collection: str) -> list[Document]:
-        return list(self._inserts.get(collection, ()))
+        """Inserts the database may not have yet: staged, or on their way in a flush. Read them
+        before the collection (a flush that ends in between leaves them in both; their ``_id``
+        tells them apart), not after it (they could then be in neither)."""
+        return [*self._flushing.get(collection, ()), *self._inserts.get(collection, ())]
 
     async def load(self) -> dict[str, dict[str, Document]]:
         """The last state written (by any process), then a journal of this process's own."""
@@ -128,6 +133,7 @@ class MirrorJournal:
         entries = self._unsent + [self._entry(k, i, d) for (k, i), d in staged.items()]
         self._unsent = []
         inserts, self._inserts = self._inserts, {}
+        self._flushing = inserts  # each collection's leaves it once it is written
         try:
             if entries:
                 live = sum(len(documents) for documents in self._live.values())
@@ -142,6 +148,7 @@ class MirrorJournal:
                 await insert_all(self._db[collection], documents)
                 del inserts[collection]
         finally:
+            self._flushing = {}
             self._unsent = entries + self._unsent
             for collection, documents in inserts.items():
                 self._inserts.setdefault(collection, [])[:0] = documents

@@ -134,13 +134,17 @@ class MongoDecisionLog:
         )
 
     async def for_conversation(self, conversation_id: str) -> list[DecisionRecord]:
-        stored = [d async for d in self._db[DECISIONS].find({"conversation_id": conversation_id})]
+        # Not yet written first: a flush that ends during the read below leaves a record in
+        # both places, which its ``_id`` sorts out; read after, it could be in neither.
         staged = [
             d
             for d in self._journal.pending_inserts(DECISIONS)
             if d["conversation_id"] == conversation_id
         ]
-        return [_record_of(d["record"]) for d in stored + staged]
+        stored = [d async for d in self._db[DECISIONS].find({"conversation_id": conversation_id})]
+        written = {d["_id"] for d in stored}
+        unwritten = [d for d in staged if d["_id"] not in written]
+        return [_record_of(d["record"]) for d in stored + unwritten]
 
 
 def _record_of(stored: bytes | dict[str, Any]) -> DecisionRecord:
