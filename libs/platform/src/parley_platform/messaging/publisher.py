@@ -15,6 +15,7 @@ from opentelemetry.trace import SpanKind, TracerProvider
 
 from parley_contracts.names import CLOUDEVENTS_CONTENT_TYPE
 
+from .channel_buffer import widen_channel_buffers
 from .topology import EVENTS_EXCHANGE, REPUBLISHED_HEADER
 
 
@@ -78,6 +79,7 @@ class EventPublisher:
         """Connect (the connection then reconnects by itself); the exchange must exist."""
         if self._connection is not None:
             return
+        widen_channel_buffers()  # room for the publishes of a whole turn of the loop
         connection = await aio_pika.connect_robust(
             self._url, client_properties={"connection_name": f"{self._app_id} publisher"}
         )
