@@ -9,6 +9,12 @@ second for 30 s (5 s with ``--quick``). Latency runs from this process's publish
 event's ``waited_seconds`` (the request's time to the decision, by routing's clock): how long a
 request queued before it was routed; the rest of request-to-assigned is storing the decision
 (slot and claim) and publishing it.
+
+The floor under it, measured after routing stops, at the same rate for the same time: a bare
+relay process (``routing_relay.py``) that receives each request from a durable queue, stores a
+slot and a claim as routing does, and publishes a confirmed event of routing's size, with no
+decision at all: what routing cannot go below on this machine with its broker and database.
+Then the same relay without the database: the broker's share of it.
 """
 
 from __future__ import annotations
@@ -19,7 +25,10 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import aio_pika
 import httpx
@@ -41,6 +50,18 @@ DESCRIPTION = "routing: decision time and request-to-assigned latency, 1,000 ope
 
 OPERATORS, CHANNELS, RATE = 1_000, 20, 200
 LANGUAGES = ("en", "fr", "de", "es", "nl")
+RELAY = Path(__file__).with_name("routing_relay.py")
+
+
+@dataclass
+class Received:
+    """What the load generator saw come back: latencies (ns) from publish to reply, waits (ns)
+    from request to decision as routing reported them, and the replies' sizes (bytes)."""
+
+    latencies: list[float] = field(default_factory=list)
+    waits: list[float] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    lost: int = 0
 
 
 async def run(env: BenchEnv) -> str:
@@ -52,7 +73,7 @@ async def run(env: BenchEnv) -> str:
     process = _start(env, database, port)
     try:
         await _wait_ready(port)
-        latencies, waits, lost = await _load(env, seconds)
+        routed = await _load(env, seconds, EVENTS_EXCHANGE, _read_assigned)
         await asyncio.sleep(1.5)  # the decision records are written behind
         decisions = [
             d["decision_ms"]
@@ -64,6 +85,9 @@ async def run(env: BenchEnv) -> str:
         process.wait(30)
         await client.drop_database(database)
         await client.close()
+    size = sorted(routed.sizes)[len(routed.sizes) // 2] if routed.sizes else 2_000
+    floor = await _floor(env, seconds, size, store=True)
+    broker = await _floor(env, seconds, size, store=False)
     table = Table(
         f"Routing at {OPERATORS} online operators, {CHANNELS} channels, {RATE}/s for {seconds} s",
         ["measure", "count", "p50 ms", "p99 ms", "max ms"],
@@ -71,8 +95,10 @@ async def run(env: BenchEnv) -> str:
     decisions_ns = sorted(float(d) * 1e6 for d in decisions)  # type: ignore[arg-type]
     for name, values in (
         ("decision (choose)", decisions_ns),
-        ("request -> decided", sorted(waits)),
-        ("request -> assigned", sorted(latencies)),
+        ("request -> decided", sorted(routed.waits)),
+        ("request -> assigned", sorted(routed.latencies)),
+        ("floor: request -> relayed", sorted(floor.latencies)),
+        ("floor without the database", sorted(broker.latencies)),
     ):
         table.rows.append(
             [
@@ -84,8 +110,13 @@ async def run(env: BenchEnv) -> str:
             ]
         )
     table.notes.append(
-        f"not assigned within the run: {lost};"
+        f"not assigned within the run: {routed.lost};"
+        f" not relayed (floors): {floor.lost + broker.lost};"
         " targets: decision p99 <= 5 ms, request->assigned p99 <= 20 ms"
+    )
+    table.notes.append(
+        f"floor: a bare relay receives each request, stores a slot and a claim and publishes a"
+        f" confirmed {size}-byte event (routing's median size), without deciding"
     )
     return table.render()
 
@@ -143,33 +174,75 @@ async def _wait_ready(port: int) -> None:
     raise RuntimeError("routing did not become ready")
 
 
-async def _load(env: BenchEnv, seconds: int) -> tuple[list[float], list[float], int]:
-    """Latencies (ns) from publish to assigned, waits (ns) from request to decision, and how
-    many requests were not assigned within the run."""
+Reader = Callable[[bytes], tuple[str, float | None]]
+"""A reply's body -> its conversation id and, when routing reported it, the wait (ns)."""
+
+
+def _read_assigned(body: bytes) -> tuple[str, float | None]:
+    event = parse_event_as(body, ConversationAssignedV1)
+    return event.data.conversation_id, event.data.waited_seconds * 1e9
+
+
+def _read_relayed(body: bytes) -> tuple[str, float | None]:
+    return parse_event_as(body, ConversationRequestedV1).data.conversation_id, None
+
+
+async def _floor(env: BenchEnv, seconds: int, size: int, *, store: bool) -> Received:
+    """The same load through the bare relay (see the module's documentation)."""
+    exchange = f"bench.routing.floor.{env.run_id}"
+    relay = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(RELAY),
+        env.rabbitmq_url,
+        env.mongodb_url,
+        f"parley_routing_floor_{env.run_id}",
+        exchange,
+        f"bench.routing.relay.{env.run_id}",
+        str(size),
+        "yes" if store else "no",
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert relay.stdout is not None
+        if (await asyncio.wait_for(relay.stdout.readline(), 60)).strip() != b"ready":
+            raise RuntimeError("the routing relay did not start")
+        return await _load(env, seconds, exchange, _read_relayed)
+    finally:
+        relay.terminate()
+        await asyncio.wait_for(relay.wait(), 30)
+
+
+async def _load(env: BenchEnv, seconds: int, exchange_name: str, read: Reader) -> Received:
+    """Publish requests at ``RATE`` to ``exchange_name`` and time the replies
+    (``conversation.assigned.v1``) until each came back or the run's grace ran out."""
     sent: dict[str, int] = {}
-    latencies: list[float] = []
-    waits: list[float] = []
+    received = Received()
     connection = await aio_pika.connect_robust(env.rabbitmq_url)
     async with connection:
         channel = await connection.channel(publisher_confirms=False)
         exchange = await channel.declare_exchange(
-            EVENTS_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True
+            exchange_name,
+            aio_pika.ExchangeType.TOPIC,
+            durable=exchange_name == EVENTS_EXCHANGE,
+            auto_delete=exchange_name != EVENTS_EXCHANGE,
         )
         queue = await channel.declare_queue(
             f"bench.routing.{env.run_id}", exclusive=True, auto_delete=True
         )
         await queue.bind(exchange, routing_key="conversation.assigned.v1")
 
-        async def on_assigned(message: aio_pika.abc.AbstractIncomingMessage) -> None:
-            received = time.perf_counter_ns()
-            event = parse_event_as(message.body, ConversationAssignedV1)
-            started = sent.pop(event.data.conversation_id, None)
+        async def on_reply(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+            arrived = time.perf_counter_ns()
+            conversation_id, wait = read(message.body)
+            started = sent.pop(conversation_id, None)
             if started is not None:
-                latencies.append(float(received - started))
-                waits.append(event.data.waited_seconds * 1e9)
+                received.latencies.append(float(arrived - started))
+                received.sizes.append(len(message.body))
+                if wait is not None:
+                    received.waits.append(wait)
 
-        await queue.consume(on_assigned, no_ack=True)
-        env.progress(f"routing: {RATE}/s for {seconds} s")
+        await queue.consume(on_reply, no_ack=True)
+        env.progress(f"routing: {RATE}/s for {seconds} s to {exchange_name}")
         start = time.perf_counter()
         for n in range(RATE * seconds):
             await asyncio.sleep(max(0.0, start + n / RATE - time.perf_counter()))
@@ -184,11 +257,16 @@ async def _load(env: BenchEnv, seconds: int) -> tuple[list[float], list[float], 
             event = CloudEvent.wrap(request, source="/parley/bench")
             sent[conversation] = time.perf_counter_ns()
             await exchange.publish(
-                aio_pika.Message(event.to_json_bytes(), content_type=CLOUDEVENTS_CONTENT_TYPE),
+                aio_pika.Message(
+                    event.to_json_bytes(),
+                    content_type=CLOUDEVENTS_CONTENT_TYPE,
+                    message_id=event.id,
+                ),
                 routing_key=event.type,
             )
         for _ in range(50):
             if not sent:
                 break
             await asyncio.sleep(0.1)
-    return latencies, waits, len(sent)
+    received.lost = len(sent)
+    return received
