@@ -115,7 +115,7 @@ async def run(env: BenchEnv) -> str:
         " targets: decision p99 <= 5 ms, request->assigned p99 <= 20 ms"
     )
     table.notes.append(
-        f"floor: a bare relay receives each request, stores a slot and a claim and publishes a"
+        "floor: a bare relay receives each request, stores a slot and a claim and publishes a"
         f" confirmed {size}-byte event (routing's median size), without deciding"
     )
     return table.render()

@@ -6,9 +6,9 @@ For every ``conversation.requested.v1`` on EXCHANGE (a topic exchange of the ben
 relay does what routing must do before it may publish an assignment, and nothing else:
 
 - it receives the request from a durable queue of its own (routing's replica queue);
-- it stores a capacity slot and its holder (one ordered ``insert_many`` into one of
-  ``PARTITIONS`` slot collections) and, at the same time, the assignment claim (through the
-  platform's group commit, as routing's claims go), unless STORE is ``no`` (the broker alone);
+- it takes a capacity slot of an operator and, at the same time, the assignment claim, through
+  routing's own adapters (``MongoSlots.take``, ``MongoClaims.claim``) with routing's keys,
+  unless STORE is ``no`` (the broker alone);
 - it publishes a persistent, mandatory ``conversation.assigned.v1`` of SIZE bytes (the size of
   routing's own event) and waits for the broker's confirm; then it acknowledges the request.
 
@@ -23,31 +23,27 @@ import asyncio
 import json
 import signal
 import sys
-import uuid
-import zlib
 from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractExchange, AbstractIncomingMessage
 from pymongo import AsyncMongoClient
-from pymongo.asynchronous.database import AsyncDatabase
 
-from parley_platform.storage.batched_inserts import BatchedInserts
+from parley_routing.adapters.mongo_claims import MongoClaims
+from parley_routing.adapters.mongo_slots import MongoSlots
 
-PARTITIONS = 128
-AGENTS = 1_000
+AGENTS, MAX_CHATS = 1_000, 10
+"""As many operators, and as many chats each, as the bench seeds for routing."""
 
 
 class Relay:
     def __init__(
-        self, db: AsyncDatabase[dict[str, Any]], exchange: AbstractExchange, size: int, store: bool
+        self, storage: tuple[MongoSlots, MongoClaims] | None, exchange: AbstractExchange, size: int
     ) -> None:
-        self._db = db
+        self._storage = storage
         self._exchange = exchange
         self._size = size
-        self._store = store
-        self._claims = BatchedInserts(db["claims"])
         self._count = 0
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -57,8 +53,8 @@ class Relay:
         task.add_done_callback(self._tasks.discard)
 
     async def _relay(self, message: AbstractIncomingMessage) -> None:
-        if self._store:
-            await self._store_assignment(message)
+        if self._storage is not None:
+            await self._store_assignment(*self._storage, message)
         body = message.body.ljust(self._size)
         await self._exchange.publish(
             aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
@@ -67,36 +63,23 @@ class Relay:
         )
         await message.ack()
 
-    async def _store_assignment(self, message: AbstractIncomingMessage) -> None:
+    async def _store_assignment(
+        self, slots: MongoSlots, claims: MongoClaims, message: AbstractIncomingMessage
+    ) -> None:
+        """Routing's own storage adapters, with its keys: the slot and the claim together."""
         conversation_id = json.loads(message.body)["data"]["conversation_id"]
         self._count += 1
         agent_id = f"agt_{self._count % AGENTS:04d}"
-        now = datetime.now(UTC)
-        slot = {
-            "_id": f"{agent_id}:slot:{conversation_id}",
-            "agent_id": agent_id,
-            "conversation_id": conversation_id,
-            "at": now,
-            "by": "relay",
-            "nonce": uuid.uuid4().hex,
-        }
-        holder = {"_id": f"{agent_id}:holds:{conversation_id}", "slot": 0, "at": now}
-        claim = {
-            "_id": f"assign:{message.message_id or conversation_id}:1",
-            "by": "relay",
-            "nonce": uuid.uuid4().hex,
-            "at": now,
-            "conversation_id": conversation_id,
-            "agent_id": agent_id,
-        }
-        slots = self._db[_partition(agent_id)]
-        await asyncio.gather(
-            slots.insert_many([slot, holder], ordered=True), self._claims.insert(claim)
+        slot, won = await asyncio.gather(
+            slots.take(agent_id, conversation_id, MAX_CHATS),
+            claims.claim(
+                f"assign:{message.message_id}:1",
+                datetime.now(UTC),
+                {"conversation_id": conversation_id, "agent_id": agent_id},
+            ),
         )
-
-
-def _partition(agent_id: str) -> str:
-    return f"slots_{zlib.crc32(agent_id.encode()) % PARTITIONS:03d}"
+        if not isinstance(slot, int) or not won:  # a fault of the bench: nobody else races
+            raise RuntimeError(f"{conversation_id}: slot {slot}, claim won {won}")
 
 
 async def main(arguments: list[str]) -> None:
@@ -105,9 +88,8 @@ async def main(arguments: list[str]) -> None:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set_result, None)
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url, tz_aware=True)
     db = client[database]
-    for partition in range(PARTITIONS):  # created ahead, as routing does
-        await db.create_collection(f"slots_{partition:03d}")
-    await db.create_collection("claims")
+    slots = MongoSlots(db, "relay")
+    await slots.prepare()  # the slot collections, created ahead as routing does
     connection = await aio_pika.connect_robust(rabbitmq_url)
     async with connection:
         publishing = await connection.channel(publisher_confirms=True, on_return_raises=True)
@@ -120,7 +102,8 @@ async def main(arguments: list[str]) -> None:
             queue, durable=True, arguments={"x-expires": 10_000}
         )
         await requests.bind(exchange, routing_key="conversation.requested.v1")
-        relay = Relay(db, replies, int(size), store != "no")
+        storage = (slots, MongoClaims(db, "relay")) if store != "no" else None
+        relay = Relay(storage, replies, int(size))
         await requests.consume(relay.on_request)
         print("ready", flush=True)
         await stop
